@@ -1,0 +1,56 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
+import { buildWorkspaceModel, type CargoWorkspaceModel } from './workspace';
+
+/** Folders never searched for manifests: build output, dependencies, VCS data. */
+const SKIPPED_DIRS = new Set(['target', 'node_modules', '.git', 'dist', '.nx', 'tmp']);
+
+/** Workspace-relative paths of every Cargo.toml under `root`, skipping vendored crates. */
+export function findManifestFiles(root: string, dir = ''): string[] {
+  const out: string[] = [];
+  const abs = join(root, dir);
+  let entries;
+  try {
+    entries = readdirSync(abs, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  const names = new Set(entries.map((e) => e.name));
+  // Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates.
+  if (names.has('Cargo.toml') && !names.has('.cargo-checksum.json')) out.push(dir ? `${dir}/Cargo.toml` : 'Cargo.toml');
+  for (const entry of entries) {
+    if (!entry.isDirectory() || SKIPPED_DIRS.has(entry.name) || entry.name.startsWith('.')) continue;
+    out.push(...findManifestFiles(root, dir ? `${dir}/${entry.name}` : entry.name));
+  }
+  return out;
+}
+
+export interface LoadedWorkspace {
+  model: CargoWorkspaceModel;
+  errors: ManifestError[];
+}
+
+export function readManifests(root: string, files: string[]): { manifests: CargoManifest[]; errors: ManifestError[] } {
+  const manifests: CargoManifest[] = [];
+  const errors: ManifestError[] = [];
+  for (const file of files) {
+    try {
+      manifests.push(parseCargoManifest(readFileSync(join(root, file), 'utf8'), file));
+    } catch (error) {
+      if (error instanceof ManifestError) errors.push(error);
+      else throw error;
+    }
+  }
+  return { manifests, errors };
+}
+
+/** Reads every manifest under `root` and builds the crate graph (executors use this). */
+export function loadCargoWorkspace(root: string): LoadedWorkspace {
+  const { manifests, errors } = readManifests(root, findManifestFiles(root));
+  return { model: buildWorkspaceModel(manifests), errors };
+}
+
+export function fileExists(root: string, ...parts: string[]): boolean {
+  return existsSync(join(root, ...parts));
+}

@@ -1,0 +1,222 @@
+import * as TOML from '@iarna/toml';
+import { posix } from 'node:path';
+
+/** One dependency declaration, as written in a manifest (before workspace inheritance). */
+export interface DependencyDeclaration {
+  /** The key in the dependency table: the name the code uses. */
+  key: string;
+  /** The package it names (`package = "..."` renames it); defaults to the key. */
+  packageName?: string;
+  kind: 'normal' | 'dev' | 'build';
+  /** `cfg(...)` or a target triple, for `[target.'...'.dependencies]`. */
+  target?: string;
+  /** Path as written, relative to the manifest's folder. */
+  path?: string;
+  /** `x = { workspace = true }`: the rest comes from `[workspace.dependencies]`. */
+  inheritsWorkspace?: boolean;
+  optional?: boolean;
+  /** 1-based line of the declaration, for warnings (path and workspace dependencies only). */
+  line?: number;
+}
+
+export interface WorkspaceSection {
+  members: string[];
+  exclude: string[];
+  /** `[workspace.dependencies]`: key → path (relative to the workspace root) and package name. */
+  dependencies: Record<string, { path?: string; packageName?: string }>;
+}
+
+export interface BinaryTarget {
+  name: string;
+  path?: string;
+}
+
+/** What the plugin needs to know about one Cargo.toml. */
+export interface CargoManifest {
+  /** Workspace-relative path of the manifest, with forward slashes. */
+  file: string;
+  /** Folder of the manifest ('.' for the workspace root). */
+  dir: string;
+  packageName?: string;
+  version?: string;
+  /** `package.workspace = "..."`: an explicit workspace root. */
+  workspaceRootHint?: string;
+  workspace?: WorkspaceSection;
+  dependencies: DependencyDeclaration[];
+  /** `[[bin]]` tables; implicit binaries are found on disk by `binaryNames`. */
+  explicitBins: BinaryTarget[];
+  autobins: boolean;
+  /** `[lib]` present, or a library that Cargo would discover. */
+  explicitLib: boolean;
+  /** `[package.metadata.nx]`: Nx settings kept in the crate's own manifest. */
+  nx: { tags?: string[]; name?: string };
+}
+
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}: ${message}`);
+    this.name = 'ManifestError';
+  }
+}
+
+type Table = Record<string, unknown>;
+
+function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function stringArray(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function readDependencyTable(
+  table: unknown,
+  kind: DependencyDeclaration['kind'],
+  target?: string,
+): DependencyDeclaration[] {
+  if (!isTable(table)) return [];
+  return Object.entries(table).map(([key, spec]) => {
+    const declaration: DependencyDeclaration = { key, kind };
+    if (target) declaration.target = target;
+    if (isTable(spec)) {
+      if (typeof spec.path === 'string') declaration.path = spec.path;
+      if (typeof spec.package === 'string') declaration.packageName = spec.package;
+      if (spec.workspace === true) declaration.inheritsWorkspace = true;
+      if (spec.optional === true) declaration.optional = true;
+    }
+    return declaration;
+  });
+}
+
+function readAllDependencies(root: Table): DependencyDeclaration[] {
+  const sections: Array<[string, DependencyDeclaration['kind']]> = [
+    ['dependencies', 'normal'],
+    ['dev-dependencies', 'dev'],
+    ['dev_dependencies', 'dev'],
+    ['build-dependencies', 'build'],
+    ['build_dependencies', 'build'],
+  ];
+  const out: DependencyDeclaration[] = [];
+  for (const [section, kind] of sections) out.push(...readDependencyTable(root[section], kind));
+  if (isTable(root.target)) {
+    for (const [target, tables] of Object.entries(root.target)) {
+      if (!isTable(tables)) continue;
+      for (const [section, kind] of sections) {
+        out.push(...readDependencyTable(tables[section], kind, target));
+      }
+    }
+  }
+  return out;
+}
+
+/** Parses a Cargo.toml. Throws a ManifestError naming the file and line on invalid TOML. */
+export function parseCargoManifest(text: string, file: string): CargoManifest {
+  let root: Table;
+  try {
+    root = TOML.parse(text) as Table;
+  } catch (error) {
+    const e = error as Error & { line?: number };
+    const line = typeof e.line === 'number' ? e.line + 1 : undefined;
+    throw new ManifestError(file, `invalid TOML: ${e.message.split('\n')[0]}`, line);
+  }
+  const normalizedFile = file.split('\\').join('/');
+  const dependencies = readAllDependencies(root);
+  for (const dep of dependencies) {
+    if (dep.path !== undefined || dep.inheritsWorkspace) dep.line = lineOfKey(text, dep.key);
+  }
+  const dir = posix.dirname(normalizedFile);
+  const manifest: CargoManifest = {
+    file: normalizedFile,
+    dir,
+    dependencies,
+    explicitBins: [],
+    autobins: true,
+    explicitLib: isTable(root.lib),
+    nx: {},
+  };
+
+  if (isTable(root.package)) {
+    const pkg = root.package;
+    if (typeof pkg.name !== 'string') {
+      throw new ManifestError(normalizedFile, '[package] has no `name`', lineOf(text, /^\s*\[package\]/m));
+    }
+    manifest.packageName = pkg.name;
+    manifest.version = stringOrUndefined(pkg.version);
+    manifest.workspaceRootHint = stringOrUndefined(pkg.workspace);
+    if (pkg.autobins === false) manifest.autobins = false;
+    const metadata = isTable(pkg.metadata) ? pkg.metadata : {};
+    const nx = isTable(metadata.nx) ? metadata.nx : {};
+    if (Array.isArray(nx.tags)) manifest.nx.tags = stringArray(nx.tags);
+    if (typeof nx.name === 'string') manifest.nx.name = nx.name;
+  }
+
+  if (Array.isArray(root.bin)) {
+    for (const bin of root.bin) {
+      if (isTable(bin) && typeof bin.name === 'string') {
+        manifest.explicitBins.push({ name: bin.name, path: stringOrUndefined(bin.path) });
+      }
+    }
+  }
+
+  if (isTable(root.workspace)) {
+    const ws = root.workspace;
+    const dependencies: WorkspaceSection['dependencies'] = {};
+    if (isTable(ws.dependencies)) {
+      for (const [key, spec] of Object.entries(ws.dependencies)) {
+        dependencies[key] = isTable(spec)
+          ? { path: stringOrUndefined(spec.path), packageName: stringOrUndefined(spec.package) }
+          : {};
+      }
+    }
+    manifest.workspace = {
+      members: stringArray(ws.members),
+      exclude: stringArray(ws.exclude),
+      dependencies,
+    };
+  }
+  return manifest;
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function lineOfKey(text: string, key: string): number | undefined {
+  const k = escapeRegExp(key);
+  return lineOf(text, new RegExp(`^\\s*(?:["']?${k}["']?\\s*[=.]|\\[[^\\]]*dependencies\\.["']?${k}["']?\\s*\\])`, 'm'));
+}
+
+function lineOf(text: string, pattern: RegExp): number | undefined {
+  const match = pattern.exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : undefined;
+}
+
+/**
+ * The crate's binary targets, as Cargo discovers them: `[[bin]]` tables, then (unless
+ * `autobins = false`) `src/main.rs` and `src/bin/*`. `exists` is relative to the crate folder.
+ */
+export function binaryNames(
+  manifest: CargoManifest,
+  exists: (relativePath: string) => boolean,
+  listDir: (relativePath: string) => string[] = () => [],
+): string[] {
+  const names = manifest.explicitBins.map((b) => b.name);
+  if (!manifest.packageName || !manifest.autobins) return names;
+  const explicitPaths = new Set(manifest.explicitBins.map((b) => b.path).filter(Boolean));
+  if (exists('src/main.rs') && !explicitPaths.has('src/main.rs') && !names.includes(manifest.packageName)) {
+    names.push(manifest.packageName);
+  }
+  for (const entry of listDir('src/bin')) {
+    const name = entry.endsWith('.rs') ? entry.slice(0, -3) : exists(`src/bin/${entry}/main.rs`) ? entry : undefined;
+    if (name && !names.includes(name) && !explicitPaths.has(`src/bin/${entry}`)) names.push(name);
+  }
+  return names;
+}

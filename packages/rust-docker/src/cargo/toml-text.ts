@@ -1,0 +1,244 @@
+/**
+ * Format-preserving edits of TOML text. `@iarna/toml` parses and stringifies, but a
+ * stringify drops comments and reorders keys; a user's root Cargo.toml must keep both.
+ * These helpers locate tables and values lexically and splice text in place.
+ */
+
+export interface TableSpan {
+  /** Dotted name with whitespace and quotes removed (`profile.release`); '' for the root table. */
+  name: string;
+  isArrayTable: boolean;
+  /** Offset of the `[` of the header (0 for the root table). */
+  headerStart: number;
+  /** Offset just after the header line's newline. */
+  bodyStart: number;
+  /** Offset where the next header starts (or the text ends). */
+  end: number;
+}
+
+export interface ValueSpan {
+  keyStart: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/** Scans a string/array/inline-table value starting at `start` and returns its end offset. */
+function scanValueEnd(text: string, start: number): number {
+  let i = start;
+  let depth = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      i = skipString(text, i);
+      if (depth === 0) return i;
+      continue;
+    }
+    if (ch === '#') {
+      if (depth === 0) return trimEnd(text, start, i);
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '[' || ch === '{') depth++;
+    if (ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    if (ch === '\n' && depth === 0) return trimEnd(text, start, i);
+    i++;
+  }
+  return trimEnd(text, start, i);
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+function skipString(text: string, i: number): number {
+  const quote = text[i];
+  const triple = text.startsWith(quote.repeat(3), i);
+  if (triple) {
+    const close = text.indexOf(quote.repeat(3), i + 3);
+    if (close < 0) return text.length;
+    let end = close + 3;
+    while (text[end] === quote) end++; // up to two quotes may end the content
+    return end;
+  }
+  i++;
+  while (i < text.length && text[i] !== quote && text[i] !== '\n') {
+    if (quote === '"' && text[i] === '\\') i++;
+    i++;
+  }
+  return i + 1;
+}
+
+function normalizeKey(raw: string): string {
+  return raw
+    .split('.')
+    .map((part) => part.trim().replace(/^["']|["']$/g, ''))
+    .join('.');
+}
+
+/** Lists the tables of a TOML document in order, with the root table first. */
+export function listTables(text: string): TableSpan[] {
+  const tables: TableSpan[] = [
+    { name: '', isArrayTable: false, headerStart: 0, bodyStart: 0, end: text.length },
+  ];
+  let i = 0;
+  let lineStart = true;
+  while (i < text.length) {
+    const ch = text[i];
+    if (lineStart && ch === '[') {
+      const lineEnd = text.indexOf('\n', i);
+      const line = text.slice(i, lineEnd < 0 ? text.length : lineEnd);
+      const match = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+      if (match) {
+        tables[tables.length - 1].end = i;
+        tables.push({
+          name: normalizeKey(match[1]),
+          isArrayTable: line.startsWith('[['),
+          headerStart: i,
+          bodyStart: lineEnd < 0 ? text.length : lineEnd + 1,
+          end: text.length,
+        });
+        i = lineEnd < 0 ? text.length : lineEnd + 1;
+        lineStart = true;
+        continue;
+      }
+    }
+    if (ch === '\n') {
+      lineStart = true;
+      i++;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r') {
+      i++;
+      continue;
+    }
+    lineStart = false;
+    if (ch === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '=') {
+      i = scanValueEnd(text, skipBlanks(text, i + 1));
+      continue;
+    }
+    i++;
+  }
+  return tables;
+}
+
+function skipBlanks(text: string, i: number): number {
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+}
+
+export function findTable(text: string, name: string): TableSpan | undefined {
+  return listTables(text).find((t) => t.name === name && !t.isArrayTable);
+}
+
+/** Finds `key = value` directly inside a table (not inside a nested inline table). */
+export function findValue(text: string, table: TableSpan, key: string): ValueSpan | undefined {
+  let i = table.bodyStart;
+  while (i < table.end) {
+    const lineEnd = text.indexOf('\n', i);
+    const stop = lineEnd < 0 || lineEnd > table.end ? table.end : lineEnd;
+    const line = text.slice(i, stop);
+    const match = /^(\s*)([A-Za-z0-9_."' -]+?)\s*=\s*/.exec(line);
+    if (match && normalizeKey(match[2]) === key) {
+      const valueStart = i + match[0].length;
+      return { keyStart: i + match[1].length, valueStart, valueEnd: scanValueEnd(text, valueStart) };
+    }
+    if (match) {
+      i = scanValueEnd(text, i + match[0].length);
+      const next = text.indexOf('\n', i);
+      i = next < 0 ? table.end : next + 1;
+      continue;
+    }
+    i = stop + 1;
+  }
+  return undefined;
+}
+
+/** Returns the string items of an array value, ignoring comments. */
+export function readStringArray(text: string, span: ValueSpan): string[] {
+  const body = text.slice(span.valueStart, span.valueEnd);
+  const items: string[] = [];
+  const re = /#[^\n]*|"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(body))) {
+    if (m[0].startsWith('#')) continue;
+    items.push(m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : m[2]);
+  }
+  return items;
+}
+
+/** Appends a string to an array value, following the array's own layout. */
+export function appendToArray(text: string, span: ValueSpan, item: string): string {
+  const literal = JSON.stringify(item);
+  const body = text.slice(span.valueStart, span.valueEnd);
+  if (!body.startsWith('[') || !body.endsWith(']')) {
+    throw new Error(`expected an array, found ${body.trim().split('\n')[0]}`);
+  }
+  if (!body.includes('\n')) {
+    const inner = body.slice(1, -1).trim().replace(/,$/, '');
+    const replaced = inner ? `[${inner}, ${literal}]` : `[${literal}]`;
+    return text.slice(0, span.valueStart) + replaced + text.slice(span.valueEnd);
+  }
+  // Multi-line: the item goes on its own line, indented like the items already there.
+  const closing = span.valueEnd - 1;
+  const itemLine = body
+    .split('\n')
+    .slice(1, -1)
+    .find((l) => l.trim() && !l.trim().startsWith('#'));
+  const indent = itemLine ? /^\s*/.exec(itemLine)![0] : '    ';
+  let lastValueEnd = -1;
+  const re = /#[^\n]*|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    if (!m[0].startsWith('#')) lastValueEnd = span.valueStart + m.index + m[0].length;
+  }
+  const closingLineStart = text.lastIndexOf('\n', closing) + 1;
+  const closingOnOwnLine = text.slice(closingLineStart, closing).trim() === '';
+  const insertAt = closingOnOwnLine ? closingLineStart : closing;
+  const addition = closingOnOwnLine ? `${indent}${literal},\n` : `\n${indent}${literal},\n`;
+  const needsComma = lastValueEnd >= 0 && !/^\s*,/.test(text.slice(lastValueEnd, insertAt));
+  if (needsComma) {
+    return text.slice(0, lastValueEnd) + ',' + text.slice(lastValueEnd, insertAt) + addition + text.slice(insertAt);
+  }
+  return text.slice(0, insertAt) + addition + text.slice(insertAt);
+}
+
+/** Adds `key = value` lines missing from a table, creating the table at the end if absent. */
+export function ensureTableEntries(
+  text: string,
+  tableName: string,
+  entries: Array<[key: string, valueLiteral: string]>,
+): string {
+  const table = findTable(text, tableName);
+  if (!table) {
+    const body = entries.map(([k, v]) => `${k} = ${v}`).join('\n');
+    const sep = text.length === 0 || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+    return `${text}${sep}[${tableName}]\n${body}\n`;
+  }
+  const missing = entries.filter(([k]) => !findValue(text, table, k));
+  if (missing.length === 0) return text;
+  const lines = missing.map(([k, v]) => `${k} = ${v}`).join('\n');
+  // After the table's last non-blank character, so blank separator lines stay where they are.
+  let lastContent = table.end;
+  while (lastContent > table.bodyStart && /\s/.test(text[lastContent - 1])) lastContent--;
+  if (lastContent === table.bodyStart) {
+    return text.slice(0, table.bodyStart) + lines + '\n' + text.slice(table.bodyStart);
+  }
+  return text.slice(0, lastContent) + '\n' + lines + text.slice(lastContent);
+}
+
+/** Adds a string to `tableName.key` (an array), creating the key or table when absent. */
+export function addToStringArray(text: string, tableName: string, key: string, item: string): string {
+  const table = findTable(text, tableName);
+  if (!table) return ensureTableEntries(text, tableName, [[key, `[${JSON.stringify(item)}]`]]);
+  const value = findValue(text, table, key);
+  if (!value) return ensureTableEntries(text, tableName, [[key, `[${JSON.stringify(item)}]`]]);
+  if (readStringArray(text, value).includes(item)) return text;
+  return appendToArray(text, value, item);
+}

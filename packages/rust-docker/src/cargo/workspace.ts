@@ -1,0 +1,254 @@
+import { posix } from 'node:path';
+import type { CargoManifest, DependencyDeclaration } from './manifest';
+
+/** A crate (a manifest with `[package]`) placed in its Cargo workspace. */
+export interface Crate {
+  name: string;
+  /** Folder of the crate, workspace-relative ('.' for the root). */
+  dir: string;
+  manifest: CargoManifest;
+  /** Folder of the Cargo workspace root manifest, when the crate belongs to one. */
+  workspaceDir?: string;
+}
+
+export interface CrateDependency {
+  /** Folders of the depending crate and of the crate depended on. */
+  from: string;
+  to: string;
+  kind: DependencyDeclaration['kind'];
+  target?: string;
+}
+
+export interface WorkspaceWarning {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface CargoWorkspaceModel {
+  /** Crates keyed by folder. */
+  crates: Map<string, Crate>;
+  /** Workspace root manifests keyed by folder. */
+  workspaces: Map<string, CargoManifest>;
+  dependencies: CrateDependency[];
+  warnings: WorkspaceWarning[];
+}
+
+/** Translates a Cargo member glob (`crates/*`, `libs/**`) into an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  const g = posix.normalize(glob).replace(/\/$/, '');
+  for (let i = 0; i < g.length; i++) {
+    const ch = g[i];
+    if (ch === '*' && g[i + 1] === '*') {
+      out += '.*';
+      i++;
+      if (g[i + 1] === '/') i++;
+    } else if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else if (ch === '[') {
+      const close = g.indexOf(']', i);
+      if (close < 0) out += '\\[';
+      else {
+        out += `[${g.slice(i + 1, close).replace(/^!/, '^')}]`;
+        i = close;
+      }
+    } else out += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+export function joinDir(base: string, relative: string): string {
+  return posix.normalize(posix.join(base, relative)).replace(/\/$/, '') || '.';
+}
+
+function relativeTo(root: string, dir: string): string {
+  return posix.relative(root === '.' ? '' : root, dir === '.' ? '' : dir) || '.';
+}
+
+function isInside(root: string, dir: string): boolean {
+  const rel = relativeTo(root, dir);
+  return rel === '.' || (!rel.startsWith('..') && !posix.isAbsolute(rel));
+}
+
+function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  let current = dir;
+  while (true) {
+    out.push(current);
+    if (current === '.') break;
+    const parent = posix.dirname(current);
+    current = parent === '' || parent === current ? '.' : parent;
+  }
+  return out;
+}
+
+/**
+ * Builds the crate graph Cargo would see, from parsed manifests alone: workspace
+ * membership (globs, `exclude`, `package.workspace`), inherited `workspace = true`
+ * dependencies, renamed and target-specific dependencies. Problems become warnings;
+ * the rest of the model still loads.
+ */
+export function buildWorkspaceModel(manifests: CargoManifest[]): CargoWorkspaceModel {
+  const workspaces = new Map(manifests.filter((m) => m.workspace).map((m) => [m.dir, m]));
+  const crates = new Map<string, Crate>();
+  const warnings: WorkspaceWarning[] = [];
+  const dependencies: CrateDependency[] = [];
+
+  for (const manifest of manifests) {
+    if (!manifest.packageName) continue;
+    crates.set(manifest.dir, { name: manifest.packageName, dir: manifest.dir, manifest });
+  }
+
+  // Which workspace each crate belongs to.
+  const memberDirs = new Map<string, Set<string>>();
+  for (const [wsDir, ws] of workspaces) {
+    const members = new Set<string>();
+    if (ws.packageName) members.add(wsDir);
+    for (const pattern of ws.workspace!.members) {
+      const re = globToRegExp(joinDir(wsDir, pattern));
+      const matched = [...crates.keys()].filter((dir) => re.test(dir));
+      if (matched.length === 0 && !/[*?[]/.test(pattern)) {
+        warnings.push({
+          file: ws.file,
+          line: undefined,
+          message: `workspace member "${pattern}" has no Cargo.toml; remove it from [workspace] members or create the crate`,
+        });
+      } else if (matched.length === 0) {
+        warnings.push({ file: ws.file, message: `workspace member glob "${pattern}" matches no crate` });
+      }
+      matched.forEach((dir) => members.add(dir));
+    }
+    memberDirs.set(wsDir, members);
+  }
+
+  const excluded = (wsDir: string, dir: string) =>
+    workspaces.get(wsDir)!.workspace!.exclude.some((ex) => isInside(joinDir(wsDir, ex), dir));
+
+  for (const crate of crates.values()) {
+    const hint = crate.manifest.workspaceRootHint;
+    if (hint !== undefined) {
+      const wsDir = joinDir(crate.dir, hint);
+      if (workspaces.has(wsDir)) crate.workspaceDir = wsDir;
+      else warnings.push({ file: crate.manifest.file, message: `package.workspace points to ${hint}, where there is no [workspace]` });
+      continue;
+    }
+    for (const dir of ancestors(crate.dir)) {
+      if (workspaces.has(dir) && !excluded(dir, crate.dir)) {
+        if (memberDirs.get(dir)!.has(crate.dir)) crate.workspaceDir = dir;
+        break;
+      }
+    }
+  }
+
+  const resolvePath = (crate: Crate, dep: DependencyDeclaration): { path: string; file: string } | undefined => {
+    if (dep.path !== undefined) return { path: joinDir(crate.dir, dep.path), file: crate.manifest.file };
+    if (!dep.inheritsWorkspace) return undefined;
+    const wsDir = crate.workspaceDir;
+    const ws = wsDir !== undefined ? workspaces.get(wsDir) : undefined;
+    const entry = ws?.workspace!.dependencies[dep.key];
+    if (!ws || !entry) {
+      warnings.push({
+        file: crate.manifest.file,
+        line: dep.line,
+        message: `dependency "${dep.key}" uses workspace = true, but the workspace has no [workspace.dependencies] entry "${dep.key}"`,
+      });
+      return undefined;
+    }
+    return entry.path !== undefined ? { path: joinDir(wsDir!, entry.path), file: ws.file } : undefined;
+  };
+
+  for (const crate of crates.values()) {
+    for (const dep of crate.manifest.dependencies) {
+      const resolved = resolvePath(crate, dep);
+      if (!resolved) continue;
+      const target = crates.get(resolved.path);
+      if (!target) {
+        warnings.push({
+          file: crate.manifest.file,
+          line: dep.line,
+          message: `path dependency "${dep.key}" points to ${resolved.path}, where there is no crate (no Cargo.toml with [package])`,
+        });
+        continue;
+      }
+      dependencies.push({ from: crate.dir, to: target.dir, kind: dep.kind, ...(dep.target ? { target: dep.target } : {}) });
+    }
+  }
+
+  // Crates reached by a path dependency from a member, inside the workspace folder, are members too.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const dep of dependencies) {
+      const from = crates.get(dep.from)!;
+      const to = crates.get(dep.to)!;
+      if (from.workspaceDir !== undefined && to.workspaceDir === undefined && isInside(from.workspaceDir, to.dir) && !excluded(from.workspaceDir, to.dir)) {
+        const nearest = ancestors(to.dir).find((d) => workspaces.has(d));
+        if (nearest === from.workspaceDir) {
+          to.workspaceDir = from.workspaceDir;
+          changed = true;
+        }
+      }
+    }
+  }
+
+  for (const crate of crates.values()) {
+    if (crate.workspaceDir !== undefined) continue;
+    const enclosing = ancestors(crate.dir).find((d) => workspaces.has(d) && !excluded(d, crate.dir));
+    if (enclosing !== undefined) {
+      warnings.push({
+        file: crate.manifest.file,
+        message: `crate "${crate.name}" is inside the Cargo workspace at ${workspaces.get(enclosing)!.file} but is not a member; add "${relativeTo(enclosing, crate.dir)}" to its members or exclude`,
+      });
+    }
+  }
+
+  for (const cycle of findCycles(crates, dependencies.filter((d) => d.kind !== 'dev'))) {
+    warnings.push({
+      file: crates.get(cycle[0])!.manifest.file,
+      message: `dependency cycle: ${cycle.map((dir) => crates.get(dir)!.name).join(' -> ')}`,
+    });
+  }
+
+  return { crates, workspaces, dependencies, warnings };
+}
+
+function findCycles(crates: Map<string, Crate>, deps: CrateDependency[]): string[][] {
+  const edges = new Map<string, string[]>();
+  for (const d of deps) edges.set(d.from, [...(edges.get(d.from) ?? []), d.to]);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const cycles: string[][] = [];
+  const stack: string[] = [];
+  const visit = (dir: string) => {
+    state.set(dir, 'visiting');
+    stack.push(dir);
+    for (const next of edges.get(dir) ?? []) {
+      if (state.get(next) === 'visiting') cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(dir, 'done');
+  };
+  for (const dir of crates.keys()) if (!state.has(dir)) visit(dir);
+  return cycles;
+}
+
+/** Folders of every crate `dir` depends on, transitively, through the given kinds. */
+export function dependencyClosure(
+  model: CargoWorkspaceModel,
+  dir: string,
+  kinds: Array<CrateDependency['kind']> = ['normal', 'build'],
+): string[] {
+  const seen = new Set<string>([dir]);
+  const queue = [dir];
+  while (queue.length) {
+    const current = queue.shift()!;
+    for (const dep of model.dependencies) {
+      if (dep.from === current && kinds.includes(dep.kind) && !seen.has(dep.to)) {
+        seen.add(dep.to);
+        queue.push(dep.to);
+      }
+    }
+  }
+  return [...seen];
+}

@@ -1,0 +1,224 @@
+import * as TOML from '@iarna/toml';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { pruneLockfile } from '../cargo/lockfile';
+import { dependencyClosure, type CargoWorkspaceModel } from '../cargo/workspace';
+import { ALWAYS_EXCLUDED, isIgnored, parseDockerignore, type IgnoreRule } from './dockerignore';
+
+/**
+ * A monorepo-pruned build context: the Cargo workspace reduced to one service's
+ * dependency closure. Its root manifest lists only those crates, its Cargo.lock only
+ * what they reach, so an edit or a dependency bump elsewhere changes nothing in it.
+ */
+export interface ContextPlan {
+  /** Folder of the Cargo workspace (Nx-workspace-relative); the context mirrors it. */
+  workspaceDir: string;
+  /** Crate folders in the context, relative to the Cargo workspace folder. */
+  crateDirs: string[];
+  crateNames: string[];
+  /** Generated root files: path relative to the context → content. */
+  generated: Map<string, string>;
+  /** Root files copied as they are. */
+  copied: string[];
+}
+
+const WORKSPACE_ONLY_KEYS = new Set(['workspace', 'profile', 'patch', 'replace']);
+
+/** Rewrites the workspace manifest so it names only `memberDirs`. */
+export function pruneRootManifest(text: string, memberDirs: string[], keepPackage: boolean): string {
+  const root = TOML.parse(text) as Record<string, any>;
+  if (!keepPackage) {
+    for (const key of Object.keys(root)) if (!WORKSPACE_ONLY_KEYS.has(key)) delete root[key];
+  }
+  if (root.workspace) {
+    root.workspace.members = memberDirs.filter((d) => d !== '.').sort();
+    delete root.workspace['default-members'];
+    delete root.workspace.exclude;
+  }
+  return TOML.stringify(root as TOML.JsonMap);
+}
+
+/** The user's Cargo config with its `[source]` tables replaced by the vendored ones. */
+export function vendoredCargoConfig(userConfig: string | undefined, vendorSnippet: string): string {
+  let base = '';
+  if (userConfig) {
+    const parsed = TOML.parse(userConfig) as Record<string, unknown>;
+    delete parsed.source;
+    base = Object.keys(parsed).length ? TOML.stringify(parsed as TOML.JsonMap) + '\n' : '';
+  }
+  return `${base}${vendorSnippet.trim()}\n`;
+}
+
+export function planBuildContext(model: CargoWorkspaceModel, crateDir: string, readRoot: (file: string) => string | undefined): ContextPlan {
+  const crate = model.crates.get(crateDir);
+  if (!crate) throw new Error(`no crate at ${crateDir}`);
+  const workspaceDir = crate.workspaceDir ?? crateDir;
+  const closure = dependencyClosure(model, crateDir, ['normal', 'build', 'dev']);
+  const rel = (dir: string) => posix.relative(workspaceDir === '.' ? '' : workspaceDir, dir === '.' ? '' : dir) || '.';
+  for (const dir of closure) {
+    if (rel(dir).startsWith('..')) {
+      throw new Error(
+        `crate "${model.crates.get(dir)!.name}" (${dir}) is outside the Cargo workspace at ${workspaceDir}; a build context cannot reach it. Move it inside the workspace.`,
+      );
+    }
+  }
+  const crateDirs = closure.map(rel).sort();
+  const crateNames = closure.map((d) => model.crates.get(d)!.name).sort();
+  const generated = new Map<string, string>();
+  const copied: string[] = [];
+
+  const rootManifest = readRoot('Cargo.toml');
+  if (rootManifest !== undefined && crate.workspaceDir !== undefined) {
+    generated.set('Cargo.toml', pruneRootManifest(rootManifest, crateDirs, crateDirs.includes('.')));
+  }
+  const lock = readRoot('Cargo.lock');
+  if (lock === undefined) {
+    throw new Error(
+      `${posix.join(workspaceDir, 'Cargo.lock')} not found: a service image is built with --locked. Run \`cargo generate-lockfile\` (or any cargo build) and commit Cargo.lock.`,
+    );
+  }
+  generated.set('Cargo.lock', pruneLockfile(lock, crateNames));
+  for (const file of ['rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config']) {
+    if (readRoot(file) !== undefined) copied.push(file);
+  }
+  return { workspaceDir, crateDirs, crateNames, generated, copied };
+}
+
+interface SourceEntry {
+  source: string;
+}
+
+/**
+ * Lists the files of each crate folder (not those of other crates nested inside it),
+ * skipping what .dockerignore and the built-in exclusions name.
+ */
+export function collectCrateFiles(workspaceAbs: string, crateDirs: string[], rules: IgnoreRule[]): Map<string, SourceEntry> {
+  const files = new Map<string, SourceEntry>();
+  const always = parseDockerignore(ALWAYS_EXCLUDED.join('\n'));
+  const crateSet = new Set(crateDirs);
+  const walk = (relDir: string, ownerDir: string) => {
+    const absDir = join(workspaceAbs, relDir);
+    for (const entry of readdirSync(absDir, { withFileTypes: true })) {
+      const relPath = relDir === '.' ? entry.name : `${relDir}/${entry.name}`;
+      // The built-in exclusions cannot be re-included by a `!` pattern.
+      if (isIgnored(always, relPath) || isIgnored(rules, relPath)) continue;
+      if (entry.isDirectory()) {
+        if (existsSync(join(workspaceAbs, relPath, 'Cargo.toml')) && relPath !== ownerDir) continue; // another crate
+        walk(relPath, ownerDir);
+      } else if (entry.isFile()) {
+        if (relDir === '.' && ownerDir === '.' && ['Cargo.toml', 'Cargo.lock'].includes(entry.name)) continue;
+        files.set(relPath, { source: join(workspaceAbs, relPath) });
+      }
+    }
+  };
+  for (const dir of crateSet) walk(dir, dir);
+  return files;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.size === sb.size && Math.trunc(sa.mtimeMs) === Math.trunc(sb.mtimeMs);
+  } catch {
+    return false;
+  }
+}
+
+function writeIfChanged(path: string, content: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}
+
+/**
+ * Makes `contextDir` hold exactly the planned files. Copies keep their modification
+ * times, so Cargo's freshness checks inside the image build see what changed and no more.
+ */
+export function syncContext(contextDir: string, files: Map<string, SourceEntry>, generated: Map<string, string>, keep: string[] = []): { copied: number; removed: number } {
+  mkdirSync(contextDir, { recursive: true });
+  let copied = 0;
+  for (const [rel, { source }] of files) {
+    const dest = join(contextDir, rel);
+    if (sameFile(source, dest)) continue;
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(source, dest);
+    const { atime, mtime } = statSync(source);
+    utimesSync(dest, atime, mtime);
+    copied++;
+  }
+  for (const [rel, content] of generated) writeIfChanged(join(contextDir, rel), content);
+  let removed = 0;
+  const wanted = new Set([...files.keys(), ...generated.keys()]);
+  const prune = (relDir: string): boolean => {
+    const absDir = join(contextDir, relDir);
+    let empty = true;
+    for (const entry of readdirSync(absDir, { withFileTypes: true })) {
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      if (keep.some((k) => rel === k || rel.startsWith(`${k}/`))) {
+        empty = false;
+        continue;
+      }
+      if (entry.isDirectory()) {
+        if (prune(rel)) rmSync(join(contextDir, rel), { recursive: true, force: true });
+        else empty = false;
+      } else if (!wanted.has(rel)) {
+        rmSync(join(contextDir, rel), { force: true });
+        removed++;
+      } else empty = false;
+    }
+    return empty;
+  };
+  prune('');
+  return { copied, removed };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The vendored `[source]` config from the last run, if the lockfile has not changed since. */
+export function currentVendorSnippet(contextDir: string, lockfile: string, stampFile: string): string | undefined {
+  if (!existsSync(stampFile) || !existsSync(join(contextDir, 'vendor'))) return undefined;
+  const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { hash: string; snippet: string };
+  return stamp.hash === sha256(lockfile) ? stamp.snippet : undefined;
+}
+
+/**
+ * Puts every crate the context's lockfile names into `<context>/vendor` with `cargo vendor`
+ * on the host, so the image build needs no network, and returns the `[source]` config
+ * cargo printed for them. `stampFile` records the lockfile it was made for.
+ */
+export function vendorCrates(contextDir: string, lockfile: string, stampFile: string): string {
+  let snippet: string;
+  try {
+    // A relative output folder makes cargo print `directory = "vendor"`, which resolves
+    // against the context root, where .cargo/ lives.
+    snippet = execFileSync('cargo', ['vendor', '--locked', 'vendor'], {
+      cwd: contextDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    const e = error as { code?: string; stderr?: string };
+    if (e.code === 'ENOENT') {
+      throw new Error('cargo not found on PATH: vendoring crates needs cargo on the host. Install Rust (https://rustup.rs) or set "vendor": false.');
+    }
+    throw new Error(`cargo vendor failed: ${(e.stderr ?? String(error)).trim().split('\n').slice(-5).join('\n')}`);
+  }
+  mkdirSync(dirname(stampFile), { recursive: true });
+  writeFileSync(stampFile, JSON.stringify({ hash: sha256(lockfile), snippet }));
+  return snippet;
+}

@@ -1,0 +1,89 @@
+import { runDocker } from './docker-cli';
+
+/**
+ * How an image gets built, best first:
+ * - `buildx`: the BuildKit client plugin (`docker buildx build --load`);
+ * - `buildkit`: a pre-23 client's built-in BuildKit (`DOCKER_BUILDKIT=1 docker build`);
+ * - `legacy`: the classic builder, which has no cache mounts.
+ */
+export type BuildEngine = 'buildx' | 'buildkit' | 'legacy';
+export type EngineRequest = BuildEngine | 'auto';
+
+export interface EngineProbe {
+  buildx: boolean;
+  clientVersion: string;
+}
+
+export interface EngineChoice {
+  engine: BuildEngine;
+  reason: string;
+}
+
+function major(version: string): number {
+  const n = parseInt(version.split('.')[0], 10);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+/** Client 18.09 to 22.x build with BuildKit when asked; 23+ need the buildx plugin for it. */
+export function hasBuiltinBuildKit(clientVersion: string): boolean {
+  const m = major(clientVersion);
+  const minor = parseInt(clientVersion.split('.')[1] ?? '0', 10);
+  return (m === 18 && minor >= 9) || (m > 18 && m < 23);
+}
+
+export function chooseEngine(probe: EngineProbe, requested: EngineRequest): EngineChoice {
+  const available: Record<BuildEngine, boolean> = {
+    buildx: probe.buildx,
+    buildkit: hasBuiltinBuildKit(probe.clientVersion),
+    legacy: true,
+  };
+  if (requested !== 'auto') {
+    if (!available[requested]) {
+      const hint =
+        requested === 'buildx'
+          ? 'install the buildx plugin (https://github.com/docker/buildx#installing)'
+          : `Docker client ${probe.clientVersion} has no built-in BuildKit; install buildx and use "engine": "buildx"`;
+      throw new Error(`engine "${requested}" is not available here: ${hint}, or use "engine": "auto".`);
+    }
+    return { engine: requested, reason: 'requested' };
+  }
+  if (available.buildx) return { engine: 'buildx', reason: 'buildx plugin found' };
+  if (available.buildkit) return { engine: 'buildkit', reason: `client ${probe.clientVersion} has built-in BuildKit` };
+  return {
+    engine: 'legacy',
+    reason: `client ${probe.clientVersion} has no buildx plugin; install buildx for cache mounts`,
+  };
+}
+
+export async function probeEngine(clientVersion: string): Promise<EngineProbe> {
+  const buildx = await runDocker(['buildx', 'version']).then(
+    (r) => r.code === 0,
+    () => false,
+  );
+  return { buildx, clientVersion };
+}
+
+/** The docker arguments and environment that start a build with the chosen engine. */
+export function buildInvocation(engine: BuildEngine, args: string[]): { args: string[]; env: NodeJS.ProcessEnv } {
+  switch (engine) {
+    case 'buildx':
+      return { args: ['buildx', 'build', '--load', ...args], env: {} };
+    case 'buildkit':
+      return { args: ['build', ...args], env: { DOCKER_BUILDKIT: '1' } };
+    case 'legacy':
+      return { args: ['build', ...args], env: { DOCKER_BUILDKIT: '0' } };
+  }
+}
+
+/**
+ * The classic builder rejects `RUN --mount`; without BuildKit the same Dockerfile builds
+ * with those flags removed, and the dependency layer does the caching alone.
+ */
+export function dockerfileForEngine(dockerfile: string, engine: BuildEngine): string {
+  if (engine !== 'legacy') return dockerfile;
+  return dockerfile
+    .split('\n')
+    .map((line) => line.replace(/--mount=\S+\s*/g, ''))
+    .filter((line, i, lines) => !(line.trim() === '\\' && /\\\s*$/.test(lines[i - 1] ?? '')))
+    .join('\n');
+}

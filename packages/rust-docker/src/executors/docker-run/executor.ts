@@ -1,0 +1,54 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { spawn } from 'node:child_process';
+import { checkDocker, runDocker } from '../../docker/docker-cli';
+import { containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
+import { containerPort } from '../../docker/dockerfile';
+import type { DockerRunExecutorOptions } from './schema';
+
+/**
+ * Runs the image attached, like `docker run --rm`, until the container exits or Nx is
+ * interrupted; an interrupt stops the container (SIGTERM, so the service shuts down
+ * gracefully) and `--rm` removes it.
+ */
+export default async function* dockerRunExecutor(
+  options: DockerRunExecutorOptions,
+  context: ExecutorContext,
+): AsyncGenerator<{ success: boolean; baseUrl?: string }> {
+  const project = context.projectName!;
+  const projectRoot = context.projectsConfigurations.projects[project].root;
+  const port = containerPort(context.root, projectRoot, options.port);
+  const hostPort = options.hostPort ?? port;
+  const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
+  try {
+    await checkDocker();
+    const image = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    const existing = await containerState(name);
+    if (existing?.running) {
+      throw new Error(`a container named ${name} is already running: stop it with \`docker rm -f ${name}\`, then retry.`);
+    }
+    if (existing) await removeContainer(name);
+    if (!(await portIsFree(hostPort))) {
+      throw new Error(`port ${hostPort} on ${LOOPBACK} is already in use: free it or pass --hostPort=<another port>.`);
+    }
+    const baseUrl = `http://${LOOPBACK}:${hostPort}`;
+    logger.info(`${project}: running ${image} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
+    const child = spawn('docker', runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false }), {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const stop = () => {
+      void runDocker(['stop', name]);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    yield { success: true, baseUrl };
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    // docker stop ends the container with SIGTERM; a graceful shutdown exits 0.
+    logger.info(`${project}: container ${name} exited with code ${code}`);
+    yield { success: code === 0 || code === 143 || code === 130 };
+  } catch (error) {
+    logger.error(`${project}: ${(error as Error).message}`);
+    yield { success: false };
+  }
+}

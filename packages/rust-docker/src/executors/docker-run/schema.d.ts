@@ -1,0 +1,6 @@
+export interface DockerRunExecutorOptions {
+  image?: string;
+  port?: number;
+  hostPort?: number;
+  env?: Record<string, string>;
+}

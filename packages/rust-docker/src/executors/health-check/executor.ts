@@ -1,0 +1,100 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { randomBytes } from 'node:crypto';
+import { checkDocker, docker } from '../../docker/docker-cli';
+import {
+  containerLogs,
+  containerState,
+  freePort,
+  LOOPBACK,
+  removeContainer,
+  resolveImage,
+  runArgs,
+} from '../../docker/container';
+import { containerPort } from '../../docker/dockerfile';
+import type { HealthCheckExecutorOptions } from './schema';
+
+export interface ProbeResult {
+  status: number;
+  body: string;
+}
+
+/** One HTTP GET with its own short deadline; undefined while nothing answers. */
+export async function probe(url: string, timeoutMs: number): Promise<ProbeResult | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return undefined;
+  }
+}
+
+export function isHealthy(result: ProbeResult | undefined, expectStatus: number, expectBody: RegExp): boolean {
+  return result !== undefined && result.status === expectStatus && expectBody.test(result.body);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export default async function healthCheckExecutor(
+  options: HealthCheckExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const project = context.projectName!;
+  const projectRoot = context.projectsConfigurations.projects[project].root;
+  const path = options.path ?? '/health';
+  const expectStatus = options.expectStatus ?? 200;
+  const expectBody = new RegExp(options.expectBody ?? '"status"\\s*:\\s*"ok"');
+  const deadlineMs = (options.timeout ?? 30) * 1000;
+  const port = containerPort(context.root, projectRoot, options.port);
+  const name = `${project.replace(/[^a-zA-Z0-9_.-]/g, '-')}-health-${randomBytes(3).toString('hex')}`;
+
+  let started = false;
+  const cleanup = async () => {
+    if (started) await removeContainer(name);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    await checkDocker();
+    const image = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    const hostPort = await freePort();
+    const url = `http://${LOOPBACK}:${hostPort}${path}`;
+    const t0 = Date.now();
+    started = true;
+    await docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true }));
+    let last: ProbeResult | undefined;
+    let nextStateCheck = 0;
+    while (Date.now() - t0 < deadlineMs) {
+      last = await probe(url, 1000);
+      if (isHealthy(last, expectStatus, expectBody)) {
+        const ms = Date.now() - t0;
+        logger.info(`${project}: healthy in ${ms} ms (GET ${path} → ${last!.status} ${last!.body.trim().slice(0, 80)}) [${image}, 127.0.0.1:${hostPort}]`);
+        return { success: true };
+      }
+      if (Date.now() >= nextStateCheck) {
+        const state = await containerState(name);
+        if (state && !state.running) {
+          throw new Error(`the container exited with code ${state.exitCode} before answering on ${path}`);
+        }
+        nextStateCheck = Date.now() + 500;
+      }
+      await sleep(25);
+    }
+    const seen = last ? `last answer ${last.status} ${last.body.trim().slice(0, 120)}` : 'no answer';
+    throw new Error(`not healthy after ${deadlineMs / 1000} s (GET ${path} expects ${expectStatus} and a body matching ${expectBody}; ${seen})`);
+  } catch (error) {
+    logger.error(`${project}: health check failed: ${(error as Error).message}`);
+    if (started) {
+      const logs = await containerLogs(name, 30);
+      logger.error(logs ? `last log lines of ${name}:\n${logs}` : `${name} wrote no logs`);
+    }
+    return { success: false };
+  } finally {
+    await cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

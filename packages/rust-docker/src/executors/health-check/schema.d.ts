@@ -1,0 +1,9 @@
+export interface HealthCheckExecutorOptions {
+  image?: string;
+  port?: number;
+  path?: string;
+  expectStatus?: number;
+  expectBody?: string;
+  timeout?: number;
+  env?: Record<string, string>;
+}

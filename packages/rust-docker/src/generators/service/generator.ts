@@ -1,0 +1,125 @@
+import {
+  formatFiles,
+  generateFiles,
+  getProjects,
+  joinPathFragments,
+  logger,
+  normalizePath,
+  visitNotIgnoredFiles,
+  type GeneratorCallback,
+  type Tree,
+} from '@nx/devkit';
+import { execFileSync } from 'node:child_process';
+import { join, posix } from 'node:path';
+import { crateNameProblem } from '../../cargo/crate-name';
+import { parseCargoManifest } from '../../cargo/manifest';
+import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/root-manifest';
+import { exposedPort, renderDockerfile } from '../../docker/dockerfile';
+import { initGenerator } from '../init/generator';
+import type { ServiceGeneratorSchema } from './schema';
+
+export interface NormalizedServiceOptions {
+  name: string;
+  projectRoot: string;
+  port: number;
+  tags: string[];
+  skipFormat: boolean;
+}
+
+/** Versions every generated service shares through `[workspace.dependencies]`. */
+export const SERVICE_DEPENDENCIES: Array<[string, string]> = [
+  ['axum', '"0.8"'],
+  ['serde_json', '"1"'],
+  ['tokio', '"1"'],
+];
+
+export const DEFAULT_PORT = 8080;
+
+/** Crate names and Dockerfile ports already in the workspace, read through the Tree. */
+export function existingCrates(tree: Tree): { names: Map<string, string>; ports: Set<number> } {
+  const names = new Map<string, string>();
+  const ports = new Set<number>();
+  visitNotIgnoredFiles(tree, '', (file) => {
+    const base = posix.basename(file);
+    if (base === 'Cargo.toml') {
+      try {
+        const manifest = parseCargoManifest(tree.read(file, 'utf8')!, file);
+        if (manifest.packageName) names.set(manifest.packageName, file);
+      } catch {
+        // an invalid manifest is not ours to judge here
+      }
+    } else if (base === 'Dockerfile' && tree.exists(posix.join(posix.dirname(file), 'Cargo.toml'))) {
+      const port = exposedPort(tree.read(file, 'utf8')!);
+      if (port) ports.add(port);
+    }
+  });
+  return { names, ports };
+}
+
+export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): NormalizedServiceOptions {
+  const name = (schema.name ?? '').trim();
+  const problem = crateNameProblem(name, 'service name');
+  if (problem) throw new Error(problem);
+  const projectRoot = normalizePath(schema.directory?.trim() || name).replace(/^\.\/|\/$/g, '');
+  if (!projectRoot || projectRoot.startsWith('..') || posix.isAbsolute(projectRoot)) {
+    throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "services/${name}".`);
+  }
+  const { names, ports } = existingCrates(tree);
+  const taken = names.get(name);
+  if (taken) throw new Error(`a crate named "${name}" already exists (${taken}); choose another name.`);
+  const project = getProjects(tree).get(name);
+  if (project) throw new Error(`project "${name}" already exists (${project.root}); choose another name.`);
+  if (tree.exists(projectRoot)) {
+    throw new Error(`folder "${projectRoot}" already exists; choose another --directory or name.`);
+  }
+  let port = DEFAULT_PORT;
+  if (schema.port !== undefined) {
+    port = Number(schema.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`--port ${schema.port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
+    }
+  } else {
+    while (ports.has(port)) port++;
+  }
+  const tags = (schema.tags ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return { name, projectRoot, port, tags, skipFormat: schema.skipFormat ?? false };
+}
+
+/** Updates Cargo.lock for the new crate, resolving only what is new. */
+function updateLockfile(workspaceRoot: string): void {
+  try {
+    execFileSync('cargo', ['metadata', '--format-version', '1'], { cwd: workspaceRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const detail = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n').pop() ?? String(error);
+    logger.warn(`Cargo.lock not updated (${detail}); run \`cargo update --workspace\` before building the image.`);
+  }
+}
+
+export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchema): Promise<GeneratorCallback> {
+  const options = normalizeOptions(tree, schema);
+  await initGenerator(tree, { skipFormat: true });
+
+  let rootManifest = tree.read('Cargo.toml', 'utf8')!;
+  rootManifest = addWorkspaceMember(rootManifest, options.projectRoot);
+  rootManifest = ensureWorkspaceDependencies(rootManifest, SERVICE_DEPENDENCIES);
+  tree.write('Cargo.toml', rootManifest);
+
+  generateFiles(tree, join(__dirname, 'files'), options.projectRoot, { ...options, tmpl: '' });
+  tree.write(
+    joinPathFragments(options.projectRoot, 'Dockerfile'),
+    renderDockerfile({
+      name: options.name,
+      bin: options.name,
+      project: options.name,
+      port: options.port,
+      dockerfilePath: posix.join(options.projectRoot, 'Dockerfile'),
+    }),
+  );
+  if (!options.skipFormat) await formatFiles(tree);
+  return () => updateLockfile(tree.root);
+}
+
+export default serviceGenerator;

@@ -1,0 +1,172 @@
+import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { posix } from 'node:path';
+
+export interface RustDockerPluginOptions {
+  buildTargetName?: string;
+  testTargetName?: string;
+  lintTargetName?: string;
+  dockerBuildTargetName?: string;
+  dockerRunTargetName?: string;
+  healthCheckTargetName?: string;
+}
+
+export type NormalizedPluginOptions = Required<RustDockerPluginOptions>;
+
+export function normalizePluginOptions(options: RustDockerPluginOptions | undefined): NormalizedPluginOptions {
+  return {
+    buildTargetName: options?.buildTargetName ?? 'build',
+    testTargetName: options?.testTargetName ?? 'test',
+    lintTargetName: options?.lintTargetName ?? 'lint',
+    dockerBuildTargetName: options?.dockerBuildTargetName ?? 'docker-build',
+    dockerRunTargetName: options?.dockerRunTargetName ?? 'docker-run',
+    healthCheckTargetName: options?.healthCheckTargetName ?? 'health-check',
+  };
+}
+
+/** What inference knows about one crate, gathered from its manifest and folder. */
+export interface CrateFacts {
+  /** Nx project name: the crate name unless `[package.metadata.nx] name` overrides it. */
+  name: string;
+  /** Cargo package name. */
+  packageName: string;
+  /** Crate folder, relative to the Nx workspace root. */
+  root: string;
+  /** Folder of the Cargo workspace it belongs to (the crate's own folder when standalone). */
+  cargoRoot: string;
+  bins: string[];
+  tags?: string[];
+  /** Root files that exist and decide every build: Cargo.toml, Cargo.lock, toolchain, config. */
+  cargoRootFiles: string[];
+  /** Present when the crate has a Dockerfile: the port it EXPOSEs. */
+  docker?: { port?: number; hasDockerignore: boolean };
+}
+
+const PLUGIN = '@org/rust-docker';
+
+/** The files outside a crate that can change what cargo builds from it. */
+export const CARGO_ROOT_FILES = ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config'];
+
+function workspaceFile(cargoRoot: string, file: string): string {
+  return `{workspaceRoot}/${cargoRoot === '.' ? '' : `${cargoRoot}/`}${file}`;
+}
+
+function outputPath(root: string, sub: string): string {
+  return posix.join('dist', root, sub);
+}
+
+/** Inferred project configuration for one crate: cargo targets, and docker ones for services. */
+export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions): Omit<ProjectConfiguration, 'root'> & { root: string } {
+  const rootFiles = facts.cargoRootFiles.map((f) => workspaceFile(facts.cargoRoot, f));
+  // `^production` follows path dependencies: a dependency's tests and benches never
+  // change what depends on it.
+  const cargoInputs = ['default', '^production', ...rootFiles, { env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }];
+  const targets: Record<string, TargetConfiguration> = {};
+
+  targets[options.buildTargetName] = {
+    executor: `${PLUGIN}:cargo`,
+    options: {
+      command: 'build',
+      package: facts.packageName,
+      release: true,
+      ...(facts.bins.length ? { outputPath: outputPath(facts.root, 'bin') } : {}),
+    },
+    cache: true,
+    inputs: cargoInputs,
+    outputs: facts.bins.length ? [`{workspaceRoot}/${outputPath(facts.root, 'bin')}`] : [],
+    metadata: {
+      technologies: ['rust'],
+      description: facts.bins.length
+        ? `cargo build --release -p ${facts.packageName}; copies ${facts.bins.join(', ')} to ${outputPath(facts.root, 'bin')}`
+        : `cargo build --release -p ${facts.packageName}`,
+      help: { command: 'cargo build --help', example: { options: { args: ['--features', 'metrics'] } } },
+    },
+  };
+  targets[options.testTargetName] = {
+    executor: `${PLUGIN}:cargo`,
+    options: { command: 'test', package: facts.packageName },
+    cache: true,
+    inputs: cargoInputs,
+    outputs: [],
+    metadata: {
+      technologies: ['rust'],
+      description: `cargo test -p ${facts.packageName}`,
+      help: { command: 'cargo test --help', example: { options: { toolArgs: ['health'] } } },
+    },
+  };
+  targets[options.lintTargetName] = {
+    executor: `${PLUGIN}:cargo`,
+    options: { command: 'clippy', package: facts.packageName },
+    cache: true,
+    inputs: cargoInputs,
+    outputs: [],
+    metadata: {
+      technologies: ['rust'],
+      description: `cargo clippy -p ${facts.packageName} --all-targets -- -D warnings`,
+      help: { command: 'cargo clippy --help', example: { options: { toolArgs: ['-D', 'clippy::pedantic'] } } },
+    },
+  };
+
+  if (facts.docker) {
+    const portOption = facts.docker.port ? { port: facts.docker.port } : {};
+    const dockerInputs = [
+      'default',
+      '^production',
+      ...rootFiles,
+      ...(facts.docker.hasDockerignore ? [workspaceFile(facts.cargoRoot, '.dockerignore')] : []),
+    ];
+    targets[options.dockerBuildTargetName] = {
+      executor: `${PLUGIN}:docker-build`,
+      options: {},
+      cache: true,
+      inputs: dockerInputs,
+      outputs: [`{workspaceRoot}/${outputPath(facts.root, 'docker')}`],
+      metadata: {
+        technologies: ['docker'],
+        description: `Build image ${facts.name}:latest from a pruned context (only this crate's dependency closure); cached by Nx, with the image record in ${outputPath(facts.root, 'docker')}/image.json`,
+        help: { command: 'docker build --help', example: { options: { tags: ['v1.2.3'], buildArgs: { RUST_IMAGE: 'rust:1.95-bookworm' } } } },
+      },
+    };
+    targets[options.dockerRunTargetName] = {
+      executor: `${PLUGIN}:docker-run`,
+      options: portOption,
+      continuous: true,
+      dependsOn: [options.dockerBuildTargetName],
+      metadata: {
+        technologies: ['docker'],
+        description: `Run ${facts.name} on 127.0.0.1${facts.docker.port ? `:${facts.docker.port}` : ''}, streaming logs; Ctrl-C stops and removes it`,
+        help: { command: 'docker run --help', example: { options: { hostPort: 3000, env: { RUST_LOG: 'debug' } } } },
+      },
+    };
+    targets[options.healthCheckTargetName] = {
+      executor: `${PLUGIN}:health-check`,
+      options: portOption,
+      // It checks a live container, which is not a pure function of the inputs.
+      cache: false,
+      dependsOn: [options.dockerBuildTargetName],
+      metadata: {
+        technologies: ['docker'],
+        description: `Start ${facts.name} on a free loopback port, wait for GET /health to answer 200, report time-to-healthy, remove the container`,
+        help: { command: 'docker run --help', example: { options: { timeout: 60, path: '/health' } } },
+      },
+    };
+  }
+
+  return {
+    root: facts.root,
+    name: facts.name,
+    projectType: facts.bins.length ? 'application' : 'library',
+    ...(facts.tags?.length ? { tags: facts.tags } : {}),
+    namedInputs: {
+      production: ['default', '!{projectRoot}/tests/**/*', '!{projectRoot}/benches/**/*', '!{projectRoot}/examples/**/*'],
+    },
+    metadata: {
+      technologies: facts.docker ? ['rust', 'docker'] : ['rust'],
+      description: `Rust crate ${facts.name}${facts.docker ? ' (service with a Dockerfile)' : ''}`,
+      targetGroups: {
+        Cargo: [options.buildTargetName, options.testTargetName, options.lintTargetName],
+        ...(facts.docker ? { Docker: [options.dockerBuildTargetName, options.dockerRunTargetName, options.healthCheckTargetName] } : {}),
+      },
+    },
+    targets,
+  };
+}
