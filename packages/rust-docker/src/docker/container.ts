@@ -73,6 +73,13 @@ export async function containerState(name: string): Promise<ContainerState | und
   return { running: running === 'true', exitCode: Number(exitCode), health: health || undefined };
 }
 
+export interface ResolvedImage {
+  /** What docker is given: an image id or a tag. */
+  ref: string;
+  /** What the user is told, e.g. `api:latest (3fac581a329b)`. */
+  label: string;
+}
+
 /**
  * The image a run or check should use: the exact id the last docker-build recorded, else
  * `<image>:latest`. Throws a message naming the command that builds it.
@@ -82,19 +89,23 @@ export async function resolveImage(options: {
   projectRoot: string;
   project: string;
   image?: string;
-}): Promise<string> {
+}): Promise<ResolvedImage> {
   if (options.image) {
     await ensureImage(options.image, options.project);
-    return options.image;
+    return { ref: options.image, label: options.image };
   }
   const record = readImageRecord(imageRecordPath(options.workspaceRoot, options.projectRoot));
-  const candidates = record ? [record.id, `${record.image}:latest`] : [`${options.project}:latest`];
+  const latest = `${record?.image ?? options.project}:latest`;
+  const candidates = record ? [record.id, latest] : [latest];
   for (const candidate of candidates) {
     const found = await runDocker(['image', 'inspect', '--format', '{{.Id}}', candidate]);
-    if (found.code === 0) return candidate;
+    if (found.code === 0) {
+      const id = found.stdout.trim();
+      return { ref: candidate, label: `${candidate === record?.id ? latest : candidate} (${id.slice(7, 19)})` };
+    }
   }
   throw new Error(
-    `image ${candidates[candidates.length - 1]} is not in this Docker engine: build it with \`nx run ${options.project}:docker-build\` (add --skip-nx-cache if Nx restored it from cache).`,
+    `image ${latest} is not in this Docker engine: build it with \`nx run ${options.project}:docker-build\` (add --skip-nx-cache if Nx restored it from cache).`,
   );
 }
 

@@ -21,7 +21,7 @@ export default async function* dockerRunExecutor(
   const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
   try {
     await checkDocker();
-    const image = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    const { ref: image, label } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     const existing = await containerState(name);
     if (existing?.running) {
       throw new Error(`a container named ${name} is already running: stop it with \`docker rm -f ${name}\`, then retry.`);
@@ -31,7 +31,7 @@ export default async function* dockerRunExecutor(
       throw new Error(`port ${hostPort} on ${LOOPBACK} is already in use: free it or pass --hostPort=<another port>.`);
     }
     const baseUrl = `http://${LOOPBACK}:${hostPort}`;
-    logger.info(`${project}: running ${image} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
+    logger.info(`${project}: running ${label} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
     const child = spawn('docker', runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false }), {
       stdio: ['ignore', 'inherit', 'inherit'],
     });

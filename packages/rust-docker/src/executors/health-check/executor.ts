@@ -59,7 +59,7 @@ export default async function healthCheckExecutor(
 
   try {
     await checkDocker();
-    const image = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    const { ref: image, label } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     const hostPort = await freePort();
     const url = `http://${LOOPBACK}:${hostPort}${path}`;
     const t0 = Date.now();
@@ -71,7 +71,7 @@ export default async function healthCheckExecutor(
       last = await probe(url, 1000);
       if (isHealthy(last, expectStatus, expectBody)) {
         const ms = Date.now() - t0;
-        logger.info(`${project}: healthy in ${ms} ms (GET ${path} → ${last!.status} ${last!.body.trim().slice(0, 80)}) [${image}, 127.0.0.1:${hostPort}]`);
+        logger.info(`${project}: healthy in ${ms} ms (GET ${path} → ${last!.status} ${last!.body.trim().slice(0, 80)}) [${label}, 127.0.0.1:${hostPort}]`);
         return { success: true };
       }
       if (Date.now() >= nextStateCheck) {

@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { run, type RunResult } from './run';
+
+const REPO = resolve(__dirname, '..', '..');
+
+let tarball: string | undefined;
+
+/** Packs the plugin once per test process, exactly as it would be published. */
+export function packPlugin(): string {
+  if (tarball) return tarball;
+  const dir = mkdtempSync(join(tmpdir(), 'rust-docker-pack-'));
+  const out = run('npm', ['pack', '--pack-destination', dir, '--ignore-scripts'], { cwd: REPO, quiet: true });
+  tarball = join(dir, out.stdout.trim().split('\n').pop()!);
+  return tarball;
+}
+
+export function nxVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  return pkg.devDependencies.nx.replace(/^[\^~]/, '');
+}
+
+export interface Workspace {
+  root: string;
+  nx(args: string[], options?: { env?: NodeJS.ProcessEnv; allowFailure?: boolean }): RunResult;
+  read(file: string): string;
+  write(file: string, content: string): void;
+  json<T = any>(file: string): T;
+  git(args: string[]): RunResult;
+  remove(): void;
+}
+
+/**
+ * A new Nx workspace in a temp folder, with nx from the registry and the plugin from its
+ * packed tarball (as a user installs it), committed to git so affected and status work.
+ */
+export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Workspace {
+  const root = mkdtempSync(join(tmpdir(), `rust-docker-e2e-${name}-`));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true }, null, 2));
+  writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
+  writeFileSync(join(root, '.gitignore'), 'node_modules/\n.nx/\n');
+  run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `nx@${nxVersion()}`, packPlugin()], { cwd: root, quiet: true });
+  const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CLOUD: 'true', FORCE_COLOR: '0', ...env };
+  const git = (args: string[]) =>
+    run('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: root, quiet: true });
+  git(['init', '-q', '-b', 'main']);
+  git(['add', '-A']);
+  git(['commit', '-qm', 'workspace']);
+  return {
+    root,
+    nx: (args, options = {}) =>
+      run(process.execPath, [join(root, 'node_modules', '.bin', 'nx'), ...args], {
+        cwd: root,
+        env: { ...baseEnv, ...options.env },
+        allowFailure: options.allowFailure,
+      }),
+    read: (file) => readFileSync(join(root, file), 'utf8'),
+    write: (file, content) => {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), content);
+    },
+    json: (file) => JSON.parse(readFileSync(join(root, file), 'utf8')),
+    git,
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** Passes base image stand-ins to every docker-build through nx.json, as a mirror would be. */
+export function useBaseImages(ws: Workspace, buildArgs: Record<string, string>): void {
+  const nxJson = ws.json('nx.json');
+  nxJson.targetDefaults = {
+    ...nxJson.targetDefaults,
+    'docker-build': { ...(nxJson.targetDefaults?.['docker-build'] ?? {}), options: { buildArgs } },
+  };
+  ws.write('nx.json', JSON.stringify(nxJson, null, 2));
+}

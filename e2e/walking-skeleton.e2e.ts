@@ -1,0 +1,265 @@
+import * as TOML from '@iarna/toml';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildKitPath,
+  containerIds,
+  docker,
+  freeLoopbackPort,
+  removeImages,
+  STAND_IN_RUST_IMAGE,
+  waitFor,
+  waitForAsync,
+} from './helpers/docker';
+import { run, seconds } from './helpers/run';
+import { createWorkspace, useBaseImages, type Workspace } from './helpers/workspace';
+
+/**
+ * The whole path a user takes, for real: a new Nx workspace, the plugin from its tarball,
+ * `nx g` init and service, cargo build/test/lint, the image built (then a cache hit),
+ * health-checked, and the running container checked as Docker sees it.
+ */
+describe('walking skeleton: nx g to a healthy container', () => {
+  let ws: Workspace;
+  const figures: Array<[string, string]> = [];
+  const env = { PATH: buildKitPath() };
+  let containersBefore: string[];
+
+  beforeAll(() => {
+    containersBefore = containerIds();
+    ws = createWorkspace('skeleton', env);
+  });
+
+  afterAll(() => {
+    // Print what the note reports; the assertions are in the tests.
+    if (figures.length) console.log(`walking skeleton figures:\n${figures.map(([k, v]) => `  ${k.padEnd(36)} ${v}`).join('\n')}`);
+    for (const id of containerIds()) if (!containersBefore.includes(id)) docker(['rm', '-f', id], true);
+    removeImages('api');
+    ws?.remove();
+  });
+
+  it('init registers the plugin and makes a Cargo workspace', () => {
+    ws.nx(['g', '@org/rust-docker:init']);
+    const nxJson = ws.json('nx.json');
+    expect(nxJson.plugins).toEqual([expect.objectContaining({ plugin: '@org/rust-docker' })]);
+    const cargo = TOML.parse(ws.read('Cargo.toml')) as any;
+    expect(cargo.workspace.resolver).toBe('2');
+    expect(cargo.profile.release).toMatchObject({ strip: true, lto: true, 'codegen-units': 1, panic: 'abort', 'opt-level': 3 });
+    expect(ws.read('.gitignore')).toMatch(/^target\/$/m);
+    expect(ws.read('.dockerignore')).toMatch(/\*\*\/target/);
+    // Idempotent: a second run changes nothing.
+    ws.git(['add', '-A']);
+    ws.git(['commit', '-qm', 'init']);
+    ws.nx(['g', '@org/rust-docker:init']);
+    expect(ws.git(['status', '--porcelain']).stdout.trim()).toBe('');
+  });
+
+  it('refuses a name Docker would reject and writes nothing', () => {
+    const result = ws.nx(['g', '@org/rust-docker:service', 'Api'], { allowFailure: true });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('"Api" is not a valid service name');
+    expect(ws.git(['status', '--porcelain']).stdout.trim()).toBe('');
+  });
+
+  it('service scaffolds a crate that is rustfmt- and hadolint-clean', () => {
+    ws.nx(['g', '@org/rust-docker:service', 'api']);
+    const cargo = TOML.parse(ws.read('Cargo.toml')) as any;
+    expect(cargo.workspace.members).toEqual(['api']);
+    const crate = TOML.parse(ws.read('api/Cargo.toml')) as any;
+    expect(crate.bin).toEqual([{ name: 'api', path: 'src/main.rs' }]);
+    expect(existsSync(join(ws.root, 'Cargo.lock'))).toBe(true);
+    run('cargo', ['fmt', '--all', '--check'], { cwd: ws.root });
+    const hadolint = run('hadolint', ['api/Dockerfile'], { cwd: ws.root, allowFailure: true });
+    expect(hadolint.output.trim()).toBe('');
+    expect(hadolint.code).toBe(0);
+    useBaseImages(ws, { RUST_IMAGE: STAND_IN_RUST_IMAGE });
+    ws.git(['add', '-A']);
+    ws.git(['commit', '-qm', 'api service']);
+  });
+
+  it('infers the targets and explains each one', () => {
+    const project = JSON.parse(ws.nx(['show', 'project', 'api', '--json']).stdout);
+    expect(Object.keys(project.targets)).toEqual(
+      expect.arrayContaining(['build', 'test', 'lint', 'docker-build', 'docker-run', 'health-check']),
+    );
+    for (const name of ['build', 'test', 'lint', 'docker-build', 'docker-run', 'health-check']) {
+      expect(project.targets[name].metadata.description).toEqual(expect.any(String));
+    }
+    expect(project.targets['docker-build'].cache).toBe(true);
+    expect(project.targets['docker-run'].continuous).toBe(true);
+    expect(project.targets.build.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock']));
+  });
+
+  it('builds, tests and lints with cargo', () => {
+    const build = ws.nx(['run', 'api:build']);
+    figures.push(['nx run api:build (cold)', seconds(build.ms)]);
+    expect(existsSync(join(ws.root, 'dist/api/bin/api'))).toBe(true);
+    const test = ws.nx(['run', 'api:test']);
+    // Nx relays cargo's output in chunks, so line breaks can fall anywhere in it.
+    expect(test.output).toMatch(/test result:\s*ok\s*\.\s*1 passed/);
+    ws.nx(['run', 'api:lint']);
+  });
+
+  it('builds the image with BuildKit, then a second run is an Nx cache hit', () => {
+    const cold = ws.nx(['run', 'api:docker-build']);
+    expect(cold.output).toContain('building with buildkit');
+    expect(cold.output).toContain('cargo cache mounts on');
+    const record = ws.json('dist/api/docker/image.json');
+    expect(record.tags).toEqual(expect.arrayContaining(['api:latest']));
+    expect(record.tags.some((t: string) => /^api:git-[0-9a-f]{12}$/.test(t))).toBe(true);
+    const inspected = docker(['image', 'inspect', '--format', '{{.Id}} {{.Size}} {{.Config.User}}', 'api:latest']).stdout.trim().split(' ');
+    expect(inspected[0]).toBe(record.id);
+    expect(Number(inspected[1])).toBe(record.size);
+    expect(inspected[2]).toBe('10001:10001');
+    figures.push(['nx run api:docker-build (cold)', seconds(cold.ms)]);
+    figures.push(['image size', `${(record.size / 1e6).toFixed(2)} MB`]);
+
+    const warm = ws.nx(['run', 'api:docker-build']);
+    expect(warm.output).toMatch(/\[(local|existing outputs match the) cache\]|read the output from the cache/);
+    expect(ws.json('dist/api/docker/image.json')).toEqual(record);
+    figures.push(['nx run api:docker-build (cache hit)', seconds(warm.ms)]);
+  });
+
+  it('health-check reports time-to-healthy and leaves no container', () => {
+    const before = containerIds();
+    const check = ws.nx(['run', 'api:health-check']);
+    const ms = /healthy in (\d+) ms/.exec(check.output);
+    expect(ms).not.toBeNull();
+    figures.push(['time-to-healthy (health-check)', `${ms![1]} ms`]);
+    expect(containerIds()).toEqual(before);
+  });
+
+  it('runs as non-root, turns healthy by its own HEALTHCHECK, and stops in under 2 s', async () => {
+    const name = `api-e2e-${process.pid}`;
+    docker(['run', '-d', '--name', name, '-p', '127.0.0.1::8080', 'api:latest']);
+    try {
+      const processes = docker(['top', name, '-eo', 'uid,pid,comm']).stdout.trim().split('\n').slice(1);
+      expect(processes.map((line) => line.trim().split(/\s+/)[0])).toEqual(['10001']);
+      const health = await waitFor('HEALTHCHECK healthy', 30_000, () => {
+        const status = docker(['inspect', '--format', '{{.State.Health.Status}}', name]).stdout.trim();
+        return status === 'healthy' ? status : undefined;
+      });
+      expect(health).toBe('healthy');
+      const stop = docker(['stop', name]);
+      expect(stop.ms).toBeLessThan(2000);
+      figures.push(['docker stop', `${stop.ms} ms`]);
+      // A graceful shutdown on SIGTERM exits 0 and says so.
+      expect(docker(['inspect', '--format', '{{.State.ExitCode}}', name]).stdout.trim()).toBe('0');
+      expect(docker(['logs', name]).output).toContain('api shutting down');
+    } finally {
+      docker(['rm', '-f', name], true);
+    }
+  });
+
+  it('rebuilds after a source edit without recompiling dependencies', () => {
+    const main = ws.read('api/src/main.rs');
+    ws.write('api/src/main.rs', main.replace('"service": SERVICE', '"service": SERVICE, "edited": true'));
+    const rebuild = ws.nx(['run', 'api:docker-build']);
+    const compiled = [...rebuild.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
+    expect(compiled).toEqual(['api']);
+    figures.push(['docker-build after a source edit', seconds(rebuild.ms)]);
+    ws.write('api/src/main.rs', main);
+  });
+
+  it('docker-run serves on loopback, and Ctrl-C stops and removes the container', async () => {
+    const port = await freeLoopbackPort();
+    // A terminal's Ctrl-C signals the whole foreground process group: start nx as its own group.
+    const child = spawn(process.execPath, [join(ws.root, 'node_modules/.bin/nx'), 'run', 'api:docker-run', `--hostPort=${port}`], {
+      cwd: ws.root,
+      env: { ...process.env, ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    try {
+      const body = await waitForAsync('docker-run to answer', 60_000, () =>
+        fetch(`http://127.0.0.1:${port}/health`).then((r) => r.text(), () => undefined),
+      );
+      expect(JSON.parse(body)).toEqual({ status: 'ok' });
+      expect(docker(['ps', '--filter', 'name=^api$', '--format', '{{.Ports}}']).stdout).toContain(`127.0.0.1:${port}->8080/tcp`);
+    } finally {
+      process.kill(-child.pid!, 'SIGINT');
+    }
+    await exited;
+    await waitFor('the container to be removed', 15_000, () =>
+      docker(['ps', '-a', '--filter', 'name=^api$', '-q']).stdout.trim() === '' ? true : undefined,
+    );
+    expect(output).toMatch(new RegExp(`running api:latest \\([0-9a-f]{12}\\) as api on http://127\\.0\\.0\\.1:${port}`));
+  });
+
+  it('the same Dockerfile builds with a plain docker build from the workspace root', async () => {
+    // Crates vendored in the workspace, as an air-gapped team keeps them: the build
+    // container here cannot reach crates.io, so this is how a plain build gets them.
+    const vendored = run('cargo', ['vendor', '--locked', 'vendor'], { cwd: ws.root, quiet: true }).stdout;
+    ws.write('.cargo/config.toml', vendored);
+    try {
+      const plain = run(
+        'docker',
+        ['build', '-f', 'api/Dockerfile', '--build-arg', `RUST_IMAGE=${STAND_IN_RUST_IMAGE}`, '-t', 'api:plain', '.'],
+        { cwd: ws.root, env: { ...process.env, ...env, DOCKER_BUILDKIT: '1' }, quiet: true },
+      );
+      figures.push(['plain docker build -f api/Dockerfile .', seconds(plain.ms)]);
+      const name = `api-plain-${process.pid}`;
+      docker(['run', '-d', '--name', name, '-p', '127.0.0.1::8080', 'api:plain']);
+      try {
+        const port = docker(['port', name, '8080/tcp']).stdout.trim().split(':').pop();
+        const body = await waitForAsync('the plain image to answer', 15_000, () =>
+          fetch(`http://127.0.0.1:${port}/health`).then((r) => r.text(), () => undefined),
+        );
+        expect(JSON.parse(body)).toEqual({ status: 'ok' });
+      } finally {
+        docker(['rm', '-f', name], true);
+      }
+    } finally {
+      rmSync(join(ws.root, 'vendor'), { recursive: true, force: true });
+      rmSync(join(ws.root, '.cargo'), { recursive: true, force: true });
+    }
+  });
+
+  it('falls back to the legacy builder when asked, and the image still works', () => {
+    const legacy = ws.nx(['run', 'api:docker-build', '--engine=legacy', '--skip-nx-cache']);
+    expect(legacy.output).toContain('building with legacy');
+    expect(legacy.output).toContain('cargo cache mounts off');
+    figures.push(['docker-build, legacy builder (cold)', seconds(legacy.ms)]);
+    const check = ws.nx(['run', 'api:health-check', '--exclude-task-dependencies']);
+    expect(check.output).toMatch(/healthy in \d+ ms/);
+  });
+
+  describe('clear one-line errors', () => {
+    it('no Docker CLI', () => {
+      // A PATH with node alone: no docker, no cargo.
+      const bin = mkdtempSync(join(tmpdir(), 'no-docker-'));
+      symlinkSync(process.execPath, join(bin, 'node'));
+      const result = ws.nx(['run', 'api:health-check', '--exclude-task-dependencies'], { env: { PATH: bin }, allowFailure: true });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('Docker CLI not found: install Docker');
+    });
+
+    it('Docker daemon not reachable', () => {
+      const result = ws.nx(['run', 'api:health-check', '--exclude-task-dependencies'], {
+        env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+        allowFailure: true,
+      });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('Docker daemon is not reachable');
+    });
+
+    it('a port already taken', async () => {
+      const server: Server = createServer();
+      const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as any).port)));
+      try {
+        const result = ws.nx(['run', 'api:docker-run', `--hostPort=${port}`, '--exclude-task-dependencies'], { allowFailure: true });
+        expect(result.code).not.toBe(0);
+        expect(result.output).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      } finally {
+        server.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,276 @@
+import { binaryNames, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
+
+/** The error parseCargoManifest throws for `text`. */
+function parseError(text: string, file = 'crates/bad/Cargo.toml'): ManifestError {
+  try {
+    parseCargoManifest(text, file);
+  } catch (error) {
+    return error as ManifestError;
+  }
+  throw new Error('expected parseCargoManifest to throw');
+}
+
+describe('parseCargoManifest', () => {
+  const API = [
+    '[package]', //                                      1
+    'name = "api"', //                                   2
+    'version = "1.2.3"', //                              3
+    'edition = "2021"', //                               4
+    '', //                                               5
+    '[dependencies]', //                                 6
+    'serde = "1"', //                                    7
+    'core = { path = "../../libs/core" }', //            8
+    'db = { package = "db-client", path = "../db" }', // 9
+    'tokio = { workspace = true, features = ["full"] }', // 10
+    'metrics = { version = "0.1", optional = true }', // 11
+    '', //                                               12
+    '[dev-dependencies]', //                             13
+    'fixtures = { path = "../../libs/fixtures" }', //    14
+    '', //                                               15
+    '[build-dependencies]', //                           16
+    'codegen = { path = "../../tools/codegen" }', //     17
+    '', //                                               18
+    "[target.'cfg(unix)'.dependencies]", //              19
+    'unix-only = { path = "../unix-only" }', //          20
+    '', //                                               21
+    '[target.x86_64-pc-windows-msvc.dev-dependencies]', // 22
+    'win-fixtures = { workspace = true }', //            23
+  ].join('\n');
+
+  const manifest = parseCargoManifest(API, 'services\\api\\Cargo.toml');
+
+  it('normalizes the file path to forward slashes and derives the folder', () => {
+    expect(manifest.file).toBe('services/api/Cargo.toml');
+    expect(manifest.dir).toBe('services/api');
+    expect(parseCargoManifest('[workspace]\n', 'Cargo.toml').dir).toBe('.');
+  });
+
+  it('reads the package name and version', () => {
+    expect(manifest.packageName).toBe('api');
+    expect(manifest.version).toBe('1.2.3');
+  });
+
+  it('reads dependencies of every kind, including target-specific ones', () => {
+    expect(manifest.dependencies.map((d) => [d.key, d.kind, d.target])).toEqual([
+      ['serde', 'normal', undefined],
+      ['core', 'normal', undefined],
+      ['db', 'normal', undefined],
+      ['tokio', 'normal', undefined],
+      ['metrics', 'normal', undefined],
+      ['fixtures', 'dev', undefined],
+      ['codegen', 'build', undefined],
+      ['unix-only', 'normal', 'cfg(unix)'],
+      ['win-fixtures', 'dev', 'x86_64-pc-windows-msvc'],
+    ]);
+  });
+
+  it('reads renamed, workspace-inherited, optional and path dependencies', () => {
+    const byKey = Object.fromEntries(manifest.dependencies.map((d) => [d.key, d]));
+    expect(byKey.serde).toEqual({ key: 'serde', kind: 'normal' });
+    expect(byKey.db).toEqual({ key: 'db', kind: 'normal', packageName: 'db-client', path: '../db', line: 9 });
+    expect(byKey.tokio).toEqual({ key: 'tokio', kind: 'normal', inheritsWorkspace: true, line: 10 });
+    expect(byKey.metrics).toEqual({ key: 'metrics', kind: 'normal', optional: true });
+  });
+
+  it('gives path and workspace dependencies the 1-based line of their declaration', () => {
+    const lines = Object.fromEntries(manifest.dependencies.filter((d) => d.line).map((d) => [d.key, d.line]));
+    expect(lines).toEqual({ core: 8, db: 9, tokio: 10, fixtures: 14, codegen: 17, 'unix-only': 20, 'win-fixtures': 23 });
+  });
+
+  it('finds the line of dependencies written as a table or with dotted keys', () => {
+    const text = '[package]\nname = "a"\n[dependencies.core]\npath = "../core"\n[dev-dependencies]\nfix.path = "../fix"\n';
+    const deps = parseCargoManifest(text, 'a/Cargo.toml').dependencies;
+    expect(deps.map((d) => [d.key, d.kind, d.path, d.line])).toEqual([
+      ['core', 'normal', '../core', 3],
+      ['fix', 'dev', '../fix', 6],
+    ]);
+  });
+
+  it('reads the legacy snake_case dependency tables', () => {
+    const text = '[package]\nname = "a"\n[dev_dependencies]\nx = "1"\n[build_dependencies]\ny = "1"\n';
+    expect(parseCargoManifest(text, 'a/Cargo.toml').dependencies.map((d) => [d.key, d.kind])).toEqual([
+      ['x', 'dev'],
+      ['y', 'build'],
+    ]);
+  });
+
+  // BUG: lineOfKey's pattern starts with `^\s*` in multiline mode, so `\s*` crosses blank lines: a
+  // declaration preceded by a blank line is reported one line too early (line of the blank line).
+  it.failing('gives the right line to a path dependency that follows a blank line', () => {
+    const text = '[package]\nname = "api"\n\n[dependencies]\ncore = { path = "../core" }\n\nshared = { path = "../shared" }\n';
+    const shared = parseCargoManifest(text, 'api/Cargo.toml').dependencies.find((d) => d.key === 'shared')!;
+    expect(shared.line).toBe(7);
+  });
+
+  // BUG: lineOfKey searches the whole file for the first `key =`, so a feature of the same name as
+  // an optional dependency (the usual `metrics = ["dep:metrics"]`) gets the dependency's line.
+  it.failing('gives the line in the dependency table, not that of a feature with the same name', () => {
+    const text = '[package]\nname = "api"\n[features]\nmetrics = ["dep:metrics"]\n[dependencies]\nmetrics = { path = "../metrics", optional = true }\n';
+    expect(parseCargoManifest(text, 'api/Cargo.toml').dependencies[0].line).toBe(6);
+  });
+
+  it('reads [package.metadata.nx] tags and name', () => {
+    const text = '[package]\nname = "api"\n\n[package.metadata.nx]\ntags = ["scope:billing", "type:service"]\nname = "billing-api"\n';
+    expect(parseCargoManifest(text, 'api/Cargo.toml').nx).toEqual({ tags: ['scope:billing', 'type:service'], name: 'billing-api' });
+  });
+
+  it('has empty Nx settings without [package.metadata.nx]', () => {
+    expect(manifest.nx).toEqual({});
+  });
+
+  it('reads [[bin]] tables, [lib] and autobins', () => {
+    const text = '[package]\nname = "tool"\nautobins = false\n\n[lib]\npath = "src/lib.rs"\n\n[[bin]]\nname = "tool-cli"\npath = "src/cli.rs"\n\n[[bin]]\nname = "tool-daemon"\n\n[[bin]]\npath = "no-name.rs"\n';
+    const m = parseCargoManifest(text, 'tool/Cargo.toml');
+    expect(m.explicitBins).toEqual([
+      { name: 'tool-cli', path: 'src/cli.rs' },
+      { name: 'tool-daemon', path: undefined },
+    ]);
+    expect(m.autobins).toBe(false);
+    expect(m.explicitLib).toBe(true);
+  });
+
+  it('defaults to autobins and no explicit lib', () => {
+    expect(manifest.autobins).toBe(true);
+    expect(manifest.explicitLib).toBe(false);
+    expect(manifest.explicitBins).toEqual([]);
+  });
+
+  it('reads package.workspace as the workspace root hint', () => {
+    const m = parseCargoManifest('[package]\nname = "a"\nworkspace = "../.."\n', 'x/y/a/Cargo.toml');
+    expect(m.workspaceRootHint).toBe('../..');
+    expect(manifest.workspaceRootHint).toBeUndefined();
+  });
+
+  it('reads a virtual workspace: members, exclude and [workspace.dependencies] paths and renames', () => {
+    const text = [
+      '[workspace]',
+      'members = ["crates/*", "libs/**"]',
+      'exclude = ["crates/legacy"]',
+      '',
+      '[workspace.dependencies]',
+      'serde = "1"',
+      'tokio = { version = "1", features = ["full"] }',
+      'core = { path = "libs/core" }',
+      'db = { path = "libs/db", package = "db-client" }',
+    ].join('\n');
+    const m = parseCargoManifest(text, 'Cargo.toml');
+    expect(m.packageName).toBeUndefined();
+    expect(m.workspace).toEqual({
+      members: ['crates/*', 'libs/**'],
+      exclude: ['crates/legacy'],
+      dependencies: {
+        serde: {},
+        tokio: { path: undefined, packageName: undefined },
+        core: { path: 'libs/core', packageName: undefined },
+        db: { path: 'libs/db', packageName: 'db-client' },
+      },
+    });
+  });
+
+  it('reads a workspace without members or exclude as empty lists', () => {
+    expect(parseCargoManifest('[workspace]\nresolver = "2"\n', 'Cargo.toml').workspace).toEqual({ members: [], exclude: [], dependencies: {} });
+  });
+
+  // BUG: @iarna/toml implements TOML 0.5, where arrays must hold one type; Cargo reads TOML 1.0,
+  // where mixed arrays are valid. Such a manifest is rejected and its crate drops out of the graph.
+  it.failing('accepts a TOML 1.0 mixed-type array, as Cargo does', () => {
+    const text = '[package]\nname = "api"\n\n[package.metadata.example]\nargs = ["--port", 8080]\n';
+    expect(parseCargoManifest(text, 'api/Cargo.toml').packageName).toBe('api');
+  });
+
+  it('throws a ManifestError naming the file and the line on invalid TOML', () => {
+    const error = parseError('[package]\nname = "a"\nversion = \n', 'crates/bad/Cargo.toml');
+    expect(error).toBeInstanceOf(ManifestError);
+    expect(error.name).toBe('ManifestError');
+    expect(error.file).toBe('crates/bad/Cargo.toml');
+    expect(error.line).toBe(3);
+    expect(error.message).toMatch(/^crates\/bad\/Cargo\.toml:3: invalid TOML: /);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('reports a duplicate key as invalid TOML with its line', () => {
+    const error = parseError('[package]\nname = "a"\nname = "b"\n');
+    expect(error.line).toBe(3);
+    expect(error.message).toContain('invalid TOML');
+  });
+
+  it('throws a ManifestError when [package] has no name, pointing at the [package] line', () => {
+    const error = parseError('[workspace]\n[package]\nversion = "1.0.0"\n', 'x/Cargo.toml');
+    expect(error).toBeInstanceOf(ManifestError);
+    expect(error.message).toBe('x/Cargo.toml:2: [package] has no `name`');
+    expect(error.line).toBe(2);
+  });
+
+  // BUG: same `^\s*` problem in lineOf: a blank line before [package] makes the line one too small.
+  it.failing('points at the [package] line even after a blank line', () => {
+    expect(parseError('# app\n\n[package]\nversion = "1.0.0"\n').line).toBe(3);
+  });
+});
+
+describe('binaryNames', () => {
+  const manifest = (extra: Partial<CargoManifest> = {}): CargoManifest => ({
+    file: 'api/Cargo.toml',
+    dir: 'api',
+    packageName: 'api',
+    dependencies: [],
+    explicitBins: [],
+    autobins: true,
+    explicitLib: false,
+    nx: {},
+    ...extra,
+  });
+  const fs = (files: string[]) => ({
+    exists: (rel: string) => files.includes(rel),
+    listDir: (rel: string) => [
+      ...new Set(files.filter((f) => f.startsWith(`${rel}/`)).map((f) => f.slice(rel.length + 1).split('/')[0])),
+    ],
+  });
+
+  it('finds src/main.rs as a binary named after the package', () => {
+    const { exists, listDir } = fs(['src/main.rs']);
+    expect(binaryNames(manifest(), exists, listDir)).toEqual(['api']);
+  });
+
+  it('finds no binary in a library crate', () => {
+    const { exists, listDir } = fs(['src/lib.rs']);
+    expect(binaryNames(manifest(), exists, listDir)).toEqual([]);
+  });
+
+  it('finds src/bin/*.rs files and src/bin/*/main.rs folders', () => {
+    const { exists, listDir } = fs(['src/main.rs', 'src/bin/migrate.rs', 'src/bin/worker/main.rs', 'src/bin/helpers/mod.rs']);
+    expect(binaryNames(manifest(), exists, listDir)).toEqual(['api', 'migrate', 'worker']);
+  });
+
+  it('lists [[bin]] targets first and does not list a discovered binary twice', () => {
+    const { exists, listDir } = fs(['src/main.rs', 'src/bin/migrate.rs']);
+    const m = manifest({ explicitBins: [{ name: 'api' }, { name: 'migrate', path: 'src/bin/migrate.rs' }] });
+    expect(binaryNames(m, exists, listDir)).toEqual(['api', 'migrate']);
+  });
+
+  it('does not add src/main.rs under the package name when a [[bin]] with another name uses it', () => {
+    const { exists, listDir } = fs(['src/main.rs']);
+    const m = manifest({ explicitBins: [{ name: 'server', path: 'src/main.rs' }] });
+    expect(binaryNames(m, exists, listDir)).toEqual(['server']);
+  });
+
+  it('only lists [[bin]] targets when autobins = false', () => {
+    const { exists, listDir } = fs(['src/main.rs', 'src/bin/migrate.rs']);
+    expect(binaryNames(manifest({ autobins: false, explicitBins: [{ name: 'cli', path: 'src/cli.rs' }] }), exists, listDir)).toEqual(['cli']);
+    expect(binaryNames(manifest({ autobins: false }), exists, listDir)).toEqual([]);
+  });
+
+  it('discovers nothing for a manifest without [package]', () => {
+    const { exists, listDir } = fs(['src/main.rs']);
+    expect(binaryNames(manifest({ packageName: undefined }), exists, listDir)).toEqual([]);
+  });
+
+  it('does not list src/bin when no listDir is given', () => {
+    expect(binaryNames(manifest(), (rel) => rel === 'src/main.rs')).toEqual(['api']);
+  });
+
+  it('works on a manifest from parseCargoManifest', () => {
+    const m = parseCargoManifest('[package]\nname = "svc"\n\n[[bin]]\nname = "svc-admin"\npath = "src/admin.rs"\n', 'svc/Cargo.toml');
+    const { exists, listDir } = fs(['src/main.rs', 'src/admin.rs']);
+    expect(binaryNames(m, exists, listDir)).toEqual(['svc-admin', 'svc']);
+  });
+});

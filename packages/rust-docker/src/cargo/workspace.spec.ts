@@ -1,0 +1,321 @@
+import { modelOf, pkg } from '../testing/fixtures';
+import { dependencyClosure, globToRegExp, joinDir, type CargoWorkspaceModel } from './workspace';
+
+const workspaceOf = (model: CargoWorkspaceModel) =>
+  Object.fromEntries([...model.crates.values()].map((c) => [c.dir, c.workspaceDir]));
+
+const edges = (model: CargoWorkspaceModel) => model.dependencies.map((d) => `${d.from} -${d.kind}${d.target ? `(${d.target})` : ''}-> ${d.to}`);
+
+describe('globToRegExp', () => {
+  it.each([
+    ['crates/*', 'crates/api', true],
+    ['crates/*', 'crates/api/sub', false],
+    ['crates/*', 'crates', false],
+    ['crates/*', 'other/api', false],
+    ['crates/*/', 'crates/api', true],
+    ['./crates/*', 'crates/api', true],
+    ['libs/**', 'libs/core', true],
+    ['libs/**', 'libs/a/b/c', true],
+    ['libs/**/util', 'libs/util', true],
+    ['libs/**/util', 'libs/a/b/util', true],
+    ['svc-?', 'svc-a', true],
+    ['svc-?', 'svc-ab', false],
+    ['svc-?', 'svc-/', false],
+    ['svc-[ab]', 'svc-b', true],
+    ['svc-[ab]', 'svc-c', false],
+    ['svc-[!ab]', 'svc-c', true],
+    ['svc-[!ab]', 'svc-a', false],
+    ['a.b/*', 'a.b/x', true],
+    ['a.b/*', 'axb/x', false],
+    ['api', 'api', true],
+    ['api', 'api2', false],
+  ])('%s matches %s: %s', (glob, dir, expected) => {
+    expect(globToRegExp(glob).test(dir)).toBe(expected);
+  });
+
+  // BUG: `**/` becomes `.*` and the slash is dropped, so `libs/**/util` also matches `libs/notutil`
+  // (Cargo's glob crate only lets `**` stand for whole path components). `(?:.*/)?` would be right.
+  it.failing('does not let ** match part of a folder name', () => {
+    expect(globToRegExp('libs/**/util').test('libs/notutil')).toBe(false);
+  });
+});
+
+describe('joinDir', () => {
+  it.each([
+    ['.', 'crates/a', 'crates/a'],
+    ['crates/a', '../b', 'crates/b'],
+    ['crates/a', '../..', '.'],
+    ['a', './', 'a'],
+    ['a', '../../x', '../x'],
+  ])('joins %s and %s into %s', (base, rel, expected) => {
+    expect(joinDir(base, rel)).toBe(expected);
+  });
+});
+
+describe('buildWorkspaceModel', () => {
+  describe('membership', () => {
+    const model = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*", "libs/**"]\nexclude = ["crates/legacy"]\n',
+      'crates/api/Cargo.toml': pkg('api'),
+      'crates/worker/Cargo.toml': pkg('worker'),
+      'crates/legacy/Cargo.toml': pkg('legacy'),
+      'libs/core/Cargo.toml': pkg('core'),
+      'libs/deep/util/Cargo.toml': pkg('util'),
+      'tools/stray/Cargo.toml': pkg('stray'),
+      'tools/xtask/Cargo.toml': `${pkg('xtask')}\n[workspace]\nmembers = ["sub"]\n`,
+      'tools/xtask/sub/Cargo.toml': pkg('xtask-sub'),
+      'crates/api/tests/fixture/Cargo.toml': '[workspace]\n',
+    });
+
+    it('keys crates by folder and skips manifests without [package]', () => {
+      expect([...model.crates.keys()].sort()).toEqual([
+        'crates/api',
+        'crates/legacy',
+        'crates/worker',
+        'libs/core',
+        'libs/deep/util',
+        'tools/stray',
+        'tools/xtask',
+        'tools/xtask/sub',
+      ]);
+      expect(model.crates.get('crates/api')!.name).toBe('api');
+    });
+
+    it('lists every manifest with [workspace] as a workspace', () => {
+      expect([...model.workspaces.keys()].sort()).toEqual(['.', 'crates/api/tests/fixture', 'tools/xtask']);
+    });
+
+    it('places glob members in the root workspace and the nested workspace crates in theirs', () => {
+      expect(workspaceOf(model)).toEqual({
+        'crates/api': '.',
+        'crates/worker': '.',
+        'crates/legacy': undefined,
+        'libs/core': '.',
+        'libs/deep/util': '.',
+        'tools/stray': undefined,
+        'tools/xtask': 'tools/xtask',
+        'tools/xtask/sub': 'tools/xtask',
+      });
+    });
+
+    it('warns about a crate inside the workspace folder that is neither a member nor excluded', () => {
+      expect(model.warnings).toEqual([
+        {
+          file: 'tools/stray/Cargo.toml',
+          message: expect.stringContaining('crate "stray" is inside the Cargo workspace at Cargo.toml but is not a member; add "tools/stray"'),
+        },
+      ]);
+    });
+
+    it('leaves a crate outside every workspace standalone, without a warning', () => {
+      const m = modelOf({
+        'ws/Cargo.toml': '[workspace]\nmembers = ["a"]\n',
+        'ws/a/Cargo.toml': pkg('a'),
+        'tools/cli/Cargo.toml': pkg('cli'),
+      });
+      expect(workspaceOf(m)).toEqual({ 'ws/a': 'ws', 'tools/cli': undefined });
+      expect(m.warnings).toEqual([]);
+    });
+
+    it('makes a root package a member of its own workspace', () => {
+      const m = modelOf({ 'Cargo.toml': `${pkg('app')}\n[workspace]\nmembers = ["lib"]\n`, 'lib/Cargo.toml': pkg('lib') });
+      expect(workspaceOf(m)).toEqual({ '.': '.', lib: '.' });
+    });
+
+    it('follows package.workspace to an explicit root', () => {
+      const m = modelOf({
+        'Cargo.toml': '[workspace]\nmembers = ["ext/plugin"]\n',
+        'ext/plugin/Cargo.toml': pkg('plugin', '[package.metadata.x]\ny = 1').replace('edition', 'workspace = "../.."\nedition'),
+      });
+      expect(m.crates.get('ext/plugin')!.manifest.workspaceRootHint).toBe('../..');
+      expect(workspaceOf(m)).toEqual({ 'ext/plugin': '.' });
+    });
+
+    it('warns when package.workspace points where there is no workspace', () => {
+      const m = modelOf({ 'a/Cargo.toml': pkg('a').replace('edition', 'workspace = ".."\nedition') });
+      expect(workspaceOf(m)).toEqual({ a: undefined });
+      expect(m.warnings).toEqual([{ file: 'a/Cargo.toml', message: 'package.workspace points to .., where there is no [workspace]' }]);
+    });
+
+    it('warns about a member without a Cargo.toml and a glob that matches no crate', () => {
+      const m = modelOf({
+        'Cargo.toml': '[workspace]\nmembers = ["api", "services/*", "ghost"]\n',
+        'api/Cargo.toml': pkg('api'),
+      });
+      expect(m.warnings).toEqual([
+        { file: 'Cargo.toml', message: 'workspace glob "services/*" matches no crate'.replace('workspace glob', 'workspace member glob') },
+        {
+          file: 'Cargo.toml',
+          line: undefined,
+          message: 'workspace member "ghost" has no Cargo.toml; remove it from [workspace] members or create the crate',
+        },
+      ]);
+    });
+
+    it('makes crates reached by path dependencies from members implicit members', () => {
+      const m = modelOf({
+        'Cargo.toml': '[workspace]\nmembers = ["api"]\nexclude = ["vendor"]\n',
+        'api/Cargo.toml': pkg('api', '[dependencies]\nhelper = { path = "../internal/helper" }\npatched = { path = "../vendor/patched" }'),
+        'internal/helper/Cargo.toml': pkg('helper', '[dependencies]\nleaf = { path = "../leaf" }'),
+        'internal/leaf/Cargo.toml': pkg('leaf'),
+        'vendor/patched/Cargo.toml': pkg('patched'),
+      });
+      expect(workspaceOf(m)).toEqual({ api: '.', 'internal/helper': '.', 'internal/leaf': '.', 'vendor/patched': undefined });
+      expect(m.warnings).toEqual([]);
+    });
+
+    it('does not pull a crate of a nested workspace into the outer one through a path dependency', () => {
+      const m = modelOf({
+        'Cargo.toml': '[workspace]\nmembers = ["api"]\n',
+        'api/Cargo.toml': pkg('api', '[dependencies]\nother = { path = "../nested/other" }'),
+        'nested/Cargo.toml': '[workspace]\nmembers = []\n',
+        'nested/other/Cargo.toml': pkg('other'),
+      });
+      expect(m.crates.get('nested/other')!.workspaceDir).toBeUndefined();
+    });
+
+    // BUG: `workspace = true` dependencies are resolved before implicit members (crates reached by a
+    // path dependency) get their workspace, so such a crate's inherited dependencies raise a false
+    // "no [workspace.dependencies] entry" warning and their edges are missing from the graph.
+    it.failing('resolves workspace = true dependencies of implicit members', () => {
+      const m = modelOf({
+        'Cargo.toml': '[workspace]\nmembers = ["api", "core"]\n\n[workspace.dependencies]\ncore = { path = "core" }\n',
+        'api/Cargo.toml': pkg('api', '[dependencies]\nhelper = { path = "../helper" }'),
+        'helper/Cargo.toml': pkg('helper', '[dependencies]\ncore = { workspace = true }'),
+        'core/Cargo.toml': pkg('core'),
+      });
+      expect(m.crates.get('helper')!.workspaceDir).toBe('.');
+      expect(m.warnings).toEqual([]);
+      expect(edges(m)).toContain('helper -normal-> core');
+    });
+  });
+
+  describe('dependencies', () => {
+    const model = modelOf({
+      'Cargo.toml': [
+        '[workspace]',
+        'members = ["services/*", "libs/*", "tools/*"]',
+        '',
+        '[workspace.dependencies]',
+        'serde = "1"',
+        'core = { path = "libs/core" }',
+        'db = { path = "libs/db-client", package = "db-client" }',
+      ].join('\n'),
+      'services/api/Cargo.toml': pkg(
+        'api',
+        [
+          '[dependencies]',
+          'serde = { workspace = true }',
+          'core = { workspace = true }',
+          'db = { workspace = true }',
+          'missing = { workspace = true }',
+          'ghost = { path = "../ghost" }',
+          '',
+          '[dev-dependencies]',
+          'fixtures = { path = "../../libs/fixtures" }',
+          '',
+          '[build-dependencies]',
+          'codegen = { path = "../../tools/codegen" }',
+          '',
+          "[target.'cfg(unix)'.dependencies]",
+          'unix = { path = "../../libs/unix" }',
+        ].join('\n'),
+      ),
+      'libs/core/Cargo.toml': pkg('core'),
+      'libs/db-client/Cargo.toml': pkg('db-client', '[dependencies]\ncore = { path = "../core" }'),
+      'libs/fixtures/Cargo.toml': pkg('fixtures', '[dependencies]\ndb = { workspace = true }'),
+      'libs/unix/Cargo.toml': pkg('unix'),
+      'tools/codegen/Cargo.toml': pkg('codegen'),
+    });
+
+    it('links crates by folder for every kind, through paths and [workspace.dependencies]', () => {
+      expect(edges(model).sort()).toEqual(
+        [
+          'services/api -normal-> libs/core',
+          'services/api -normal-> libs/db-client',
+          'services/api -dev-> libs/fixtures',
+          'services/api -build-> tools/codegen',
+          'services/api -normal(cfg(unix))-> libs/unix',
+          'libs/db-client -normal-> libs/core',
+          'libs/fixtures -normal-> libs/db-client',
+        ].sort(),
+      );
+    });
+
+    it('warns about a workspace = true dependency without a [workspace.dependencies] entry, with its line', () => {
+      expect(model.warnings).toContainEqual({
+        file: 'services/api/Cargo.toml',
+        line: 10,
+        message: 'dependency "missing" uses workspace = true, but the workspace has no [workspace.dependencies] entry "missing"',
+      });
+    });
+
+    it('warns about a path dependency to a folder without a crate, with its line', () => {
+      expect(model.warnings).toContainEqual({
+        file: 'services/api/Cargo.toml',
+        line: 11,
+        message: 'path dependency "ghost" points to services/ghost, where there is no crate (no Cargo.toml with [package])',
+      });
+    });
+
+    it('raises no other warning', () => {
+      expect(model.warnings).toHaveLength(2);
+    });
+
+    it('warns about workspace = true in a crate that has no workspace', () => {
+      const m = modelOf({ 'cli/Cargo.toml': pkg('cli', '[dependencies]\nserde = { workspace = true }') });
+      expect(m.warnings).toEqual([expect.objectContaining({ file: 'cli/Cargo.toml', line: 7, message: expect.stringContaining('"serde" uses workspace = true') })]);
+    });
+
+    it('warns about a dependency cycle through normal and build dependencies', () => {
+      const m = modelOf({
+        'Cargo.toml': '[workspace]\nmembers = ["a", "b", "c"]\n',
+        'a/Cargo.toml': pkg('a', '[dependencies]\nb = { path = "../b" }'),
+        'b/Cargo.toml': pkg('b', '[build-dependencies]\nc = { path = "../c" }'),
+        'c/Cargo.toml': pkg('c', '[dependencies]\na = { path = "../a" }'),
+      });
+      expect(m.warnings).toEqual([{ file: 'a/Cargo.toml', message: 'dependency cycle: a -> b -> c -> a' }]);
+    });
+
+    it('accepts a cycle through a dev-dependency, as Cargo does', () => {
+      const m = modelOf({
+        'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n',
+        'a/Cargo.toml': pkg('a', '[dependencies]\nb = { path = "../b" }'),
+        'b/Cargo.toml': pkg('b', '[dev-dependencies]\na = { path = "../a" }'),
+      });
+      expect(m.warnings).toEqual([]);
+      expect(edges(m)).toEqual(['a -normal-> b', 'b -dev-> a']);
+    });
+  });
+});
+
+describe('dependencyClosure', () => {
+  const model = modelOf({
+    'Cargo.toml': '[workspace]\nmembers = ["*"]\n',
+    'api/Cargo.toml': pkg('api', '[dependencies]\ncore = { path = "../core" }\n[dev-dependencies]\nfixtures = { path = "../fixtures" }\n[build-dependencies]\ngen = { path = "../gen" }'),
+    'core/Cargo.toml': pkg('core', '[dependencies]\nutil = { path = "../util" }\n[dev-dependencies]\ncore-test = { path = "../core-test" }'),
+    'util/Cargo.toml': pkg('util', '[dependencies]\ncore = { path = "../core" }'),
+    'fixtures/Cargo.toml': pkg('fixtures', '[dependencies]\nfaker = { path = "../faker" }'),
+    'faker/Cargo.toml': pkg('faker'),
+    'gen/Cargo.toml': pkg('gen'),
+    'core-test/Cargo.toml': pkg('core-test'),
+    'unrelated/Cargo.toml': pkg('unrelated'),
+  });
+
+  it('follows normal and build dependencies by default, starting with the crate itself', () => {
+    expect(dependencyClosure(model, 'api')).toEqual(['api', 'core', 'gen', 'util']);
+  });
+
+  it('follows dev-dependencies at every level when asked, and terminates on cycles', () => {
+    expect(dependencyClosure(model, 'api', ['normal', 'build', 'dev']).sort()).toEqual(['api', 'core', 'core-test', 'faker', 'fixtures', 'gen', 'util']);
+  });
+
+  it('follows only the given kinds', () => {
+    expect(dependencyClosure(model, 'api', ['normal'])).toEqual(['api', 'core', 'util']);
+    expect(dependencyClosure(model, 'api', ['dev'])).toEqual(['api', 'fixtures']);
+  });
+
+  it('is the crate alone when it has no dependencies', () => {
+    expect(dependencyClosure(model, 'unrelated')).toEqual(['unrelated']);
+  });
+});

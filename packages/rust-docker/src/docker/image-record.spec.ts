@@ -1,0 +1,57 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, removeDir } from '../testing/fixtures';
+import { imageRecordPath, readImageRecord, writeImageRecord, type ImageRecord } from './image-record';
+
+describe('image record', () => {
+  let dir: string;
+  beforeEach(() => (dir = makeTempDir()));
+  afterEach(() => removeDir(dir));
+
+  const record: ImageRecord = {
+    project: 'api',
+    image: 'api',
+    id: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    tags: ['api:latest', 'api:0123456789ab'],
+    size: 12_345_678,
+    engine: 'buildx',
+    cacheMounts: true,
+    vendored: true,
+    builtAt: '2025-01-01T00:00:00.000Z',
+    durationMs: 4321,
+  };
+
+  it('writes a record that reads back equal, creating folders, as pretty JSON with a final newline', () => {
+    const file = join(dir, 'dist/services/api/docker/image.json');
+    writeImageRecord(file, record);
+    expect(readImageRecord(file)).toEqual(record);
+    const text = readFileSync(file, 'utf8');
+    expect(JSON.parse(text)).toEqual(record);
+    expect(text).toBe(`${JSON.stringify(record, null, 2)}\n`);
+  });
+
+  it('leaves no temporary file behind and replaces an earlier record', () => {
+    const file = join(dir, 'image.json');
+    writeImageRecord(file, record);
+    writeImageRecord(file, { ...record, size: 1 });
+    expect(readImageRecord(file)!.size).toBe(1);
+    expect(readdirSync(dir)).toEqual(['image.json']);
+  });
+
+  it('reads undefined for a missing or unreadable record', () => {
+    expect(readImageRecord(join(dir, 'none.json'))).toBeUndefined();
+    writeFileSync(join(dir, 'broken.json'), '{ "project": ');
+    expect(readImageRecord(join(dir, 'broken.json'))).toBeUndefined();
+    expect(existsSync(join(dir, 'broken.json'))).toBe(true);
+  });
+});
+
+describe('imageRecordPath', () => {
+  it("lies in the docker-build target's output under dist/<project root>/docker", () => {
+    expect(imageRecordPath('/ws', 'services/api')).toBe('/ws/dist/services/api/docker/image.json');
+  });
+
+  it('has no empty path segment for a project at the workspace root', () => {
+    expect(imageRecordPath('/ws', '.')).toBe('/ws/dist/docker/image.json');
+  });
+});

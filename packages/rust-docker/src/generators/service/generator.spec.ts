@@ -1,0 +1,227 @@
+import * as TOML from '@iarna/toml';
+import { addProjectConfiguration, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { exposedPort } from '../../docker/dockerfile';
+import { DEFAULT_PORT, existingCrates, normalizeOptions, SERVICE_DEPENDENCIES, serviceGenerator } from './generator';
+import type { ServiceGeneratorSchema } from './schema';
+
+type Doc = Record<string, any>;
+const parse = (text: string): Doc => TOML.parse(text) as Doc;
+const read = (tree: Tree, file: string) => tree.read(file, 'utf8')!;
+
+/** Every pending change of the tree, with its content, to compare before and after. */
+function changes(tree: Tree) {
+  return tree.listChanges().map((c) => ({ path: c.path, type: c.type, content: c.content?.toString() }));
+}
+
+const generate = (tree: Tree, schema: Partial<ServiceGeneratorSchema> & { name: string }) => serviceGenerator(tree, { skipFormat: true, ...schema });
+
+describe('service generator', () => {
+  let tree: Tree;
+  beforeEach(() => (tree = createTreeWithEmptyWorkspace()));
+
+  describe('a first service with the defaults', () => {
+    let callback: unknown;
+    beforeEach(async () => {
+      callback = await generate(tree, { name: 'api' });
+    });
+
+    it('writes the crate files in a folder named after the service', () => {
+      const files = tree.listChanges().map((c) => c.path).filter((p) => p.startsWith('api/')).sort();
+      expect(files).toEqual(['api/Cargo.toml', 'api/Dockerfile', 'api/src/main.rs']);
+    });
+
+    it('returns a callback (which updates Cargo.lock with cargo; not run here)', () => {
+      expect(typeof callback).toBe('function');
+    });
+
+    it('initializes the workspace: plugin registered, root manifest, ignore files', () => {
+      expect(tree.exists('.dockerignore')).toBe(true);
+      expect(tree.exists('.gitignore')).toBe(true);
+      expect(JSON.parse(read(tree, 'nx.json')).plugins).toEqual([expect.objectContaining({ plugin: '@org/rust-docker' })]);
+    });
+
+    it('adds the crate to the root members and the shared versions to [workspace.dependencies]', () => {
+      const root = parse(read(tree, 'Cargo.toml'));
+      expect(root.workspace.members).toEqual(['api']);
+      expect(root.workspace.dependencies).toEqual(Object.fromEntries(SERVICE_DEPENDENCIES.map(([k, v]) => [k, JSON.parse(v)])));
+      expect(root.profile.release.lto).toBe(true);
+    });
+
+    it('writes a crate manifest that parses, with a [[bin]] and workspace dependencies', () => {
+      const crate = parse(read(tree, 'api/Cargo.toml'));
+      expect(crate.package).toEqual({ name: 'api', version: '0.1.0', edition: '2024', publish: false });
+      expect(crate.bin).toEqual([{ name: 'api', path: 'src/main.rs' }]);
+      expect(crate.dependencies).toEqual({
+        axum: { workspace: true },
+        serde_json: { workspace: true },
+        tokio: { workspace: true, features: ['macros', 'net', 'rt-multi-thread', 'signal'] },
+      });
+      for (const key of Object.keys(crate.dependencies)) expect(SERVICE_DEPENDENCIES.map(([k]) => k)).toContain(key);
+    });
+
+    it('uses port 8080, the same in main.rs and in the Dockerfile', () => {
+      expect(DEFAULT_PORT).toBe(8080);
+      expect(read(tree, 'api/src/main.rs')).toContain('const DEFAULT_PORT: u16 = 8080;');
+      expect(exposedPort(read(tree, 'api/Dockerfile'))).toBe(8080);
+      expect(read(tree, 'api/Dockerfile')).toContain('ENV PORT=8080\n');
+    });
+
+    it('writes a main.rs with the service name, a /health route and a healthcheck subcommand', () => {
+      const main = read(tree, 'api/src/main.rs');
+      expect(main).toContain('const SERVICE: &str = "api";');
+      expect(main).toContain('.route("/health", get(health))');
+      expect(main).toContain('Some("healthcheck")');
+      expect(main).toContain('fn healthcheck(port: u16)');
+      expect(main).not.toMatch(/<%|%>/);
+    });
+
+    it('writes a Dockerfile for the package and binary, pointing at itself', () => {
+      const dockerfile = read(tree, 'api/Dockerfile');
+      expect(dockerfile).toContain('--package api --bin api');
+      expect(dockerfile).toContain('docker build -f api/Dockerfile .');
+      expect(dockerfile).toContain('HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["/usr/local/bin/api", "healthcheck"]');
+    });
+
+    it('has no [package.metadata.nx] without tags', () => {
+      expect(parse(read(tree, 'api/Cargo.toml')).package.metadata).toBeUndefined();
+    });
+
+    it('gives a second service the next free port', async () => {
+      await generate(tree, { name: 'billing' });
+      await generate(tree, { name: 'orders' });
+      expect(exposedPort(read(tree, 'billing/Dockerfile'))).toBe(8081);
+      expect(read(tree, 'billing/src/main.rs')).toContain('const DEFAULT_PORT: u16 = 8081;');
+      expect(exposedPort(read(tree, 'orders/Dockerfile'))).toBe(8082);
+      expect(parse(read(tree, 'Cargo.toml')).workspace.members).toEqual(['api', 'billing', 'orders']);
+    });
+
+    it('refuses a second crate with the same name, even in another folder, and changes nothing', async () => {
+      const before = changes(tree);
+      await expect(generate(tree, { name: 'api', directory: 'services/api' })).rejects.toThrow('a crate named "api" already exists (api/Cargo.toml); choose another name.');
+      expect(changes(tree)).toEqual(before);
+    });
+  });
+
+  it('writes the crate under --directory and lists that folder as the member', async () => {
+    await generate(tree, { name: 'billing-api', directory: './services/billing/', port: 9000, tags: 'scope:billing, type:service,' });
+    expect(tree.exists('services/billing/Cargo.toml')).toBe(true);
+    expect(tree.exists('services/billing/src/main.rs')).toBe(true);
+    expect(tree.exists('billing-api')).toBe(false);
+    expect(parse(read(tree, 'Cargo.toml')).workspace.members).toEqual(['services/billing']);
+    expect(read(tree, 'services/billing/Dockerfile')).toContain('docker build -f services/billing/Dockerfile .');
+    expect(exposedPort(read(tree, 'services/billing/Dockerfile'))).toBe(9000);
+    expect(read(tree, 'services/billing/src/main.rs')).toContain('const DEFAULT_PORT: u16 = 9000;');
+    const crate = parse(read(tree, 'services/billing/Cargo.toml'));
+    expect(crate.package.name).toBe('billing-api');
+    expect(crate.package.metadata.nx).toEqual({ tags: ['scope:billing', 'type:service'] });
+    expect(crate.bin).toEqual([{ name: 'billing-api', path: 'src/main.rs' }]);
+  });
+
+  it("adds the member to an existing root Cargo.toml, keeping its comments and the user's versions", async () => {
+    const existing = [
+      '# Company Rust workspace',
+      '[workspace]',
+      'resolver = "2"',
+      'members = [',
+      '    "libs/core", # shared code',
+      ']',
+      '',
+      '[workspace.dependencies]',
+      'tokio = { version = "=1.40.0", features = ["full"] } # pinned',
+      '',
+    ].join('\n');
+    tree.write('Cargo.toml', existing);
+    tree.write('libs/core/Cargo.toml', '[package]\nname = "core"\nversion = "0.1.0"\n');
+    await generate(tree, { name: 'api' });
+    const text = read(tree, 'Cargo.toml');
+    for (const comment of ['# Company Rust workspace', '"libs/core", # shared code', '# pinned']) expect(text).toContain(comment);
+    const root = parse(text);
+    expect(root.workspace.members).toEqual(['libs/core', 'api']);
+    expect(root.workspace.dependencies.tokio).toEqual({ version: '=1.40.0', features: ['full'] });
+    expect(root.workspace.dependencies.axum).toBe('0.8');
+  });
+
+  it('picks the next port after those the existing service Dockerfiles expose', async () => {
+    tree.write('legacy/Cargo.toml', '[package]\nname = "legacy"\n');
+    tree.write('legacy/Dockerfile', 'FROM scratch\nEXPOSE 8080\n');
+    tree.write('other/Dockerfile', 'FROM scratch\nEXPOSE 8081\n'); // not a crate: its port does not count
+    await generate(tree, { name: 'api' });
+    expect(exposedPort(read(tree, 'api/Dockerfile'))).toBe(8081);
+  });
+
+  describe('invalid input throws a clear message and leaves the tree unchanged', () => {
+    const expectRejected = async (schema: Partial<ServiceGeneratorSchema> & { name: string }, message: string | RegExp) => {
+      const before = changes(tree);
+      await expect(generate(tree, schema)).rejects.toThrow(message);
+      expect(changes(tree)).toEqual(before);
+    };
+
+    it.each(['Api', '1api', 'billing--api', 'api-', 'billing api', 'api/v2'])('rejects the invalid name %j', async (name) => {
+      await expectRejected({ name }, `"${name}" is not a valid service name`);
+    });
+
+    it('rejects an empty name', async () => {
+      await expectRejected({ name: '  ' }, 'the service name is empty');
+    });
+
+    it.each(['std', 'test', 'target', 'fn', 'self', 'con', 'lpt1'])('rejects the reserved name %j', async (name) => {
+      await expectRejected({ name }, /keyword|clashes with a built-in Rust crate|reserved file name on Windows/);
+    });
+
+    it('rejects the name of an existing crate', async () => {
+      tree.write('libs/billing/Cargo.toml', '[package]\nname = "billing"\nversion = "0.1.0"\n');
+      await expectRejected({ name: 'billing' }, 'a crate named "billing" already exists (libs/billing/Cargo.toml); choose another name.');
+    });
+
+    it('rejects the name of an existing Nx project', async () => {
+      addProjectConfiguration(tree, 'web', { root: 'apps/web' });
+      await expectRejected({ name: 'web', directory: 'services/web' }, 'project "web" already exists (apps/web); choose another name.');
+    });
+
+    it('rejects an existing folder', async () => {
+      tree.write('api/README.md', '# old api\n');
+      await expectRejected({ name: 'api' }, 'folder "api" already exists; choose another --directory or name.');
+      tree.write('services/api/notes.txt', '');
+      await expectRejected({ name: 'api2', directory: 'services/api' }, 'folder "services/api" already exists');
+    });
+
+    it.each(['../outside', '/abs/api', '..'])('rejects a --directory outside the workspace (%j)', async (directory) => {
+      await expectRejected({ name: 'api', directory }, `--directory "${directory}" must be a folder inside the workspace, e.g. "services/api".`);
+    });
+
+    it.each([0, -1, 70000, 65536, 80.5, Number.NaN, 'abc' as unknown as number])('rejects the port %p', async (port) => {
+      await expectRejected({ name: 'api', port }, `--port ${port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
+    });
+
+    it('accepts the port bounds and a numeric string', async () => {
+      await generate(tree, { name: 'low', port: 1 });
+      await generate(tree, { name: 'high', port: 65535 });
+      await generate(tree, { name: 'text', port: '3000' as unknown as number });
+      expect(exposedPort(read(tree, 'low/Dockerfile'))).toBe(1);
+      expect(exposedPort(read(tree, 'high/Dockerfile'))).toBe(65535);
+      expect(exposedPort(read(tree, 'text/Dockerfile'))).toBe(3000);
+    });
+  });
+});
+
+describe('normalizeOptions', () => {
+  it('trims the name, defaults the folder to it and splits the tags', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    expect(normalizeOptions(tree, { name: ' api ', tags: ' a ,, b ' })).toEqual({ name: 'api', projectRoot: 'api', port: 8080, tags: ['a', 'b'], skipFormat: false });
+  });
+});
+
+describe('existingCrates', () => {
+  it('finds crate names and the ports of Dockerfiles next to a Cargo.toml, skipping invalid manifests', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('a/Cargo.toml', '[package]\nname = "a"\n');
+    tree.write('a/Dockerfile', 'EXPOSE 7000\n');
+    tree.write('b/Cargo.toml', '[package\nname = "b"\n');
+    tree.write('Cargo.toml', '[workspace]\nmembers = ["a"]\n');
+    tree.write('c/Dockerfile', 'EXPOSE 7001\n');
+    const { names, ports } = existingCrates(tree);
+    expect([...names]).toEqual([['a', 'a/Cargo.toml']]);
+    expect([...ports]).toEqual([7000]);
+  });
+});

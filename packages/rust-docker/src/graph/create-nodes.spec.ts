@@ -1,0 +1,160 @@
+import { logger, type CreateNodesResult, type ProjectConfiguration } from '@nx/devkit';
+import { makeTempDir, modelOf, pkg, removeDir, writeFiles } from '../testing/fixtures';
+import { CARGO_MANIFEST_GLOB, createNodes, crateFacts } from './create-nodes';
+
+describe('createNodes', () => {
+  let root: string;
+  let warn: jest.SpyInstance;
+
+  const files = [
+    'Cargo.toml',
+    'services/api/Cargo.toml',
+    'services/worker/Cargo.toml',
+    'libs/core/Cargo.toml',
+    'vendor/serde/Cargo.toml',
+  ];
+
+  beforeAll(() => {
+    root = makeTempDir();
+    writeFiles(root, {
+      'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["services/*", "libs/core"]\n\n[workspace.dependencies]\ncore = { path = "libs/core" }\n',
+      'Cargo.lock': 'version = 4\n',
+      'rust-toolchain.toml': '[toolchain]\nchannel = "1.95"\n',
+      '.dockerignore': 'target\n',
+      'services/api/Cargo.toml': pkg('api', '[package.metadata.nx]\ntags = ["scope:billing", "type:service"]\n\n[dependencies]\ncore = { workspace = true }'),
+      'services/api/src/main.rs': 'fn main() {}\n',
+      'services/api/Dockerfile': 'FROM scratch\nEXPOSE 8081\n',
+      'services/worker/Cargo.toml': pkg('worker'),
+      'services/worker/src/main.rs': 'fn main() {}\n',
+      'services/worker/src/bin/reindex.rs': 'fn main() {}\n',
+      'libs/core/Cargo.toml': pkg('core', '[package.metadata.nx]\nname = "rust-core"'),
+      'libs/core/src/lib.rs': '\n',
+      'libs/core/Dockerfile': 'FROM scratch\nEXPOSE 9999\n',
+      'vendor/serde/Cargo.toml': pkg('serde'),
+      'vendor/serde/.cargo-checksum.json': '{"files":{},"package":"x"}',
+      'vendor/serde/src/lib.rs': '\n',
+    });
+  });
+  afterAll(() => removeDir(root));
+  beforeEach(() => (warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined)));
+  afterEach(() => warn.mockRestore());
+
+  const run = async (list = files, options?: Record<string, string>) => {
+    const results = await createNodes[1](list, options, { workspaceRoot: root, nxJsonConfiguration: {} });
+    return new Map<string, CreateNodesResult>(results.map(([file, result]) => [file, result]));
+  };
+  const projectOf = (result: CreateNodesResult | undefined): ProjectConfiguration => {
+    const projects = Object.values(result?.projects ?? {});
+    expect(projects).toHaveLength(1);
+    return projects[0] as ProjectConfiguration;
+  };
+
+  it('matches every Cargo.toml', () => {
+    expect(CARGO_MANIFEST_GLOB).toBe('**/Cargo.toml');
+  });
+
+  it('answers for every file, with no project for the virtual root and the vendored crate', async () => {
+    const results = await run();
+    expect([...results.keys()]).toEqual(files);
+    expect(results.get('Cargo.toml')).toEqual({});
+    expect(results.get('vendor/serde/Cargo.toml')).toEqual({});
+  });
+
+  it('makes a service project from a crate with a binary and a Dockerfile, with its port and tags', async () => {
+    const results = await run();
+    expect(Object.keys(results.get('services/api/Cargo.toml')!.projects!)).toEqual(['services/api']);
+    const api = projectOf(results.get('services/api/Cargo.toml'));
+    expect(api).toEqual(expect.objectContaining({ root: 'services/api', name: 'api', projectType: 'application', tags: ['scope:billing', 'type:service'] }));
+    expect(Object.keys(api.targets!)).toEqual(['build', 'test', 'lint', 'docker-build', 'docker-run', 'health-check']);
+    expect(api.targets!['docker-run'].options).toEqual({ port: 8081 });
+    expect(api.targets!['health-check'].options).toEqual({ port: 8081 });
+    expect(api.targets!.build.options.outputPath).toBe('dist/services/api/bin');
+    expect(api.targets!['docker-build'].inputs).toEqual([
+      'default',
+      '^production',
+      '{workspaceRoot}/Cargo.toml',
+      '{workspaceRoot}/Cargo.lock',
+      '{workspaceRoot}/rust-toolchain.toml',
+      '{workspaceRoot}/.dockerignore',
+    ]);
+  });
+
+  it('makes a binary crate without a Dockerfile a project without docker targets', async () => {
+    const worker = projectOf((await run()).get('services/worker/Cargo.toml'));
+    expect(worker.name).toBe('worker');
+    expect(worker.projectType).toBe('application');
+    expect(Object.keys(worker.targets!)).toEqual(['build', 'test', 'lint']);
+    expect(worker.targets!.build.metadata?.description).toContain('copies worker, reindex to dist/services/worker/bin');
+  });
+
+  it('makes a library project named by [package.metadata.nx] name, without docker targets even with a Dockerfile', async () => {
+    const core = projectOf((await run()).get('libs/core/Cargo.toml'));
+    expect(core.name).toBe('rust-core');
+    expect(core.root).toBe('libs/core');
+    expect(core.projectType).toBe('library');
+    expect(Object.keys(core.targets!)).toEqual(['build', 'test', 'lint']);
+    expect(core.targets!.build.outputs).toEqual([]);
+    expect(core.targets!.build.options.package).toBe('core');
+  });
+
+  it('uses the target names from the plugin options', async () => {
+    const api = projectOf((await run(files, { buildTargetName: 'cargo-build', dockerBuildTargetName: 'image' })).get('services/api/Cargo.toml'));
+    expect(Object.keys(api.targets!)).toEqual(['cargo-build', 'test', 'lint', 'image', 'docker-run', 'health-check']);
+    expect(api.targets!['docker-run'].dependsOn).toEqual(['image']);
+  });
+
+  it('logs no warning for a healthy workspace', async () => {
+    await run();
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('warns about an invalid manifest with its file and line, and still loads the rest', async () => {
+    const dir = makeTempDir();
+    try {
+      writeFiles(dir, {
+        'Cargo.toml': '[workspace]\nmembers = ["good", "bad"]\n',
+        'good/Cargo.toml': pkg('good'),
+        'good/src/lib.rs': '',
+        'bad/Cargo.toml': '[package]\nname = "bad"\nversion = \n',
+      });
+      const results = await createNodes[1](['Cargo.toml', 'good/Cargo.toml', 'bad/Cargo.toml'], undefined, { workspaceRoot: dir, nxJsonConfiguration: {} });
+      const byFile = new Map(results);
+      expect(byFile.get('bad/Cargo.toml')).toEqual({});
+      expect(projectOf(byFile.get('good/Cargo.toml')).name).toBe('good');
+      const messages = warn.mock.calls.map((c) => String(c[0]));
+      expect(messages).toContainEqual(expect.stringMatching(/^@org\/rust-docker: bad\/Cargo\.toml:3: invalid TOML: .*\(the rest of the graph still loads\)$/));
+      expect(messages).toContainEqual('@org/rust-docker: Cargo.toml: workspace member "bad" has no Cargo.toml; remove it from [workspace] members or create the crate');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
+describe('crateFacts', () => {
+  let root: string;
+  beforeAll(() => {
+    root = makeTempDir();
+    writeFiles(root, {
+      'rust/Cargo.toml': '[workspace]\nmembers = ["api"]\n',
+      'rust/.cargo/config.toml': '[build]\n',
+      'rust/api/Cargo.toml': pkg('api'),
+      'rust/api/src/main.rs': '',
+      'rust/api/Dockerfile': 'FROM scratch\n',
+    });
+  });
+  afterAll(() => removeDir(root));
+
+  it('reads bins, the Cargo root files of the workspace and the Dockerfile facts', () => {
+    const model = modelOf({ 'rust/Cargo.toml': '[workspace]\nmembers = ["api"]\n', 'rust/api/Cargo.toml': pkg('api') });
+    expect(crateFacts(root, model.crates.get('rust/api')!)).toEqual({
+      name: 'api',
+      packageName: 'api',
+      root: 'rust/api',
+      cargoRoot: 'rust',
+      bins: ['api'],
+      tags: undefined,
+      cargoRootFiles: ['Cargo.toml', '.cargo/config.toml'],
+      docker: { port: undefined, hasDockerignore: false },
+    });
+  });
+});
