@@ -114,3 +114,28 @@ export function pruneLockfile(text: string, roots: string[]): string {
   const trailer = lock.trailer ? `\n\n${lock.trailer.replace(/\n+$/, '')}` : '';
   return `${lock.header}${body}${trailer}\n`;
 }
+
+/** Cargo.lock as a graph: every package with the packages its entries resolve to. */
+export interface LockGraph {
+  packages: LockPackage[];
+  dependenciesOf: Map<LockPackage, LockPackage[]>;
+}
+
+export function lockGraph(text: string): LockGraph {
+  const lock = parseLockfile(text);
+  const byName = new Map<string, LockPackage[]>();
+  for (const p of lock.packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  const dependenciesOf = new Map<LockPackage, LockPackage[]>();
+  for (const p of lock.packages) {
+    dependenciesOf.set(
+      p,
+      p.dependencies.map((entry) => resolveEntry(entry, byName)).filter((d): d is LockPackage => d !== undefined),
+    );
+  }
+  return { packages: lock.packages, dependenciesOf };
+}
+
+/** Packages from a registry or git; local (path) crates have no source. */
+export function isExternal(p: LockPackage): boolean {
+  return p.source !== undefined;
+}

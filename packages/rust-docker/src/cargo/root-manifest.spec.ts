@@ -65,6 +65,18 @@ describe('ensureCargoWorkspace', () => {
     expect(doc.workspace).toEqual({ exclude: ['tmp'], resolver: '2' });
   });
 
+  it('adds [workspace] to a manifest that only has [workspace.dependencies]', () => {
+    const doc = parse(ensureCargoWorkspace('[workspace.dependencies]\nserde = "1"\n'));
+    expect(doc.workspace).toEqual({ dependencies: { serde: '1' }, resolver: '2', members: [] });
+  });
+
+  // BUG: findTable only sees `[profile.release]` headers; a profile written with dotted keys under
+  // `[profile]` is not found, a second `[profile.release]` is appended and the TOML is invalid.
+  it.failing('keeps a release profile written with dotted keys', () => {
+    const doc = parse(ensureCargoWorkspace('[workspace]\nmembers = []\n\n[profile]\nrelease.lto = "thin"\n'));
+    expect(doc.profile.release.lto).toBe('thin');
+  });
+
   it('is idempotent', () => {
     for (const start of [undefined, '[package]\nname = "a"\n', '[workspace]\nmembers = ["x"]\n[profile.release]\nlto = false']) {
       const once = ensureCargoWorkspace(start);

@@ -1,16 +1,20 @@
-import { logger, type CreateNodes, type CreateNodesResult } from '@nx/devkit';
+import { logger, type CreateNodes, type CreateNodesResult, type ProjectGraphExternalNode } from '@nx/devkit';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { readManifests } from '../cargo/load';
 import { binaryNames } from '../cargo/manifest';
-import { buildWorkspaceModel, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
+import type { Crate } from '../cargo/workspace';
 import { exposedPort } from '../docker/dockerfile';
+import { analyzeCargo, externalsFor, productionClosure, testClosure, type CargoGraph } from './cargo-graph';
 import { CARGO_ROOT_FILES, crateProject, normalizePluginOptions, type CrateFacts, type RustDockerPluginOptions } from './targets';
 
 export const CARGO_MANIFEST_GLOB = '**/Cargo.toml';
 
-/** Reads what inference needs from a crate's folder on disk. */
-export function crateFacts(workspaceRoot: string, crate: Crate): CrateFacts {
+export function projectName(crate: Crate): string {
+  return crate.manifest.nx.name ?? crate.name;
+}
+
+/** Reads what inference needs from a crate's folder on disk and from the Cargo graph. */
+export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGraph): CrateFacts {
   const abs = (...parts: string[]) => join(workspaceRoot, crate.dir, ...parts);
   const bins = binaryNames(
     crate.manifest,
@@ -18,8 +22,23 @@ export function crateFacts(workspaceRoot: string, crate: Crate): CrateFacts {
     (rel) => (existsSync(abs(rel)) ? readdirSync(abs(rel)) : []),
   );
   const cargoRoot = crate.workspaceDir ?? crate.dir;
-  const cargoRootFiles = CARGO_ROOT_FILES.filter((f) => existsSync(join(workspaceRoot, cargoRoot, f)));
-  const facts: CrateFacts = { name: crate.manifest.nx.name ?? crate.name, packageName: crate.name, root: crate.dir, cargoRoot, bins, tags: crate.manifest.nx.tags, cargoRootFiles };
+  const names = (dirs: string[]) => dirs.filter((d) => d !== crate.dir).map((d) => projectName(graph.model.crates.get(d)!)).sort();
+  const production = productionClosure(graph, crate.dir);
+  const tests = testClosure(graph, crate.dir);
+  const facts: CrateFacts = {
+    name: projectName(crate),
+    packageName: crate.name,
+    root: crate.dir,
+    cargoRoot,
+    bins,
+    tags: crate.manifest.nx.tags,
+    cargoRootFiles: CARGO_ROOT_FILES.filter((f) => existsSync(join(workspaceRoot, cargoRoot, f))),
+    hasLockfile: existsSync(join(workspaceRoot, cargoRoot, 'Cargo.lock')),
+    productionDeps: names(production),
+    testDeps: names(tests),
+    productionExternals: externalsFor(graph, crate.dir, production, false),
+    testExternals: externalsFor(graph, crate.dir, tests, true),
+  };
   const dockerfile = abs('Dockerfile');
   if (bins.length && existsSync(dockerfile)) {
     facts.docker = {
@@ -30,13 +49,25 @@ export function crateFacts(workspaceRoot: string, crate: Crate): CrateFacts {
   return facts;
 }
 
-function isVendored(workspaceRoot: string, file: string): boolean {
+/** Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates. */
+export function isVendored(workspaceRoot: string, file: string): boolean {
   return existsSync(join(workspaceRoot, posix.dirname(file), '.cargo-checksum.json'));
 }
 
-export function logWarnings(model: CargoWorkspaceModel, errors: Error[]): void {
-  for (const error of errors) logger.warn(`@org/rust-docker: ${error.message} (the rest of the graph still loads)`);
-  for (const w of model.warnings) logger.warn(`@org/rust-docker: ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+export function logWarnings(graph: CargoGraph, manifestCount: number): void {
+  for (const error of graph.errors) logger.warn(`@org/rust-docker: ${error.message} (the rest of the graph still loads)`);
+  for (const w of graph.model.warnings) logger.warn(`@org/rust-docker: ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+  if (manifestCount > 0 && graph.model.crates.size === 0) {
+    logger.warn(`@org/rust-docker: ${manifestCount} Cargo.toml file(s) found but no crate could be read; see the warnings above.`);
+  }
+}
+
+export function externalGraphNodes(graph: CargoGraph): Record<string, ProjectGraphExternalNode> {
+  const nodes: Record<string, ProjectGraphExternalNode> = {};
+  for (const [name, crate] of Object.entries(graph.externalNodes)) {
+    nodes[name] = { type: 'cargo', name, data: { packageName: crate.packageName, version: crate.version, hash: crate.hash } };
+  }
+  return nodes;
 }
 
 /** One Nx project per crate (keyed by its Cargo.toml), with cargo and docker targets. */
@@ -45,14 +76,19 @@ export const createNodes: CreateNodes<RustDockerPluginOptions> = [
   (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
     const manifestFiles = files.filter((f) => !isVendored(context.workspaceRoot, f));
-    const { manifests, errors } = readManifests(context.workspaceRoot, manifestFiles);
-    const model = buildWorkspaceModel(manifests);
-    logWarnings(model, errors);
-    return files.map((file): readonly [string, CreateNodesResult] => {
-      const crate = model.crates.get(posix.dirname(file));
-      if (!crate || crate.manifest.file !== file) return [file, {}];
-      const project = crateProject(crateFacts(context.workspaceRoot, crate), options);
-      return [file, { projects: { [project.root]: project } }];
+    const graph = analyzeCargo(context.workspaceRoot, manifestFiles);
+    logWarnings(graph, manifestFiles.length);
+    const results: Array<readonly [string, CreateNodesResult]> = files.map((file) => {
+      const crate = graph.model.crates.get(posix.dirname(file));
+      if (!crate || crate.manifest.file !== file) return [file, {}] as const;
+      const project = crateProject(crateFacts(context.workspaceRoot, crate, graph), options);
+      return [file, { projects: { [project.root]: project } }] as const;
     });
+    // External crates from the lockfiles hang on the first manifest's result.
+    if (results.length && Object.keys(graph.externalNodes).length) {
+      const [file, result] = results[0];
+      results[0] = [file, { ...result, externalNodes: externalGraphNodes(graph) }];
+    }
+    return results;
   },
 ];

@@ -8,6 +8,7 @@ export interface RustDockerPluginOptions {
   dockerBuildTargetName?: string;
   dockerRunTargetName?: string;
   healthCheckTargetName?: string;
+  depsTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<RustDockerPluginOptions>;
@@ -20,6 +21,7 @@ export function normalizePluginOptions(options: RustDockerPluginOptions | undefi
     dockerBuildTargetName: options?.dockerBuildTargetName ?? 'docker-build',
     dockerRunTargetName: options?.dockerRunTargetName ?? 'docker-run',
     healthCheckTargetName: options?.healthCheckTargetName ?? 'health-check',
+    depsTargetName: options?.depsTargetName ?? 'deps',
   };
 }
 
@@ -35,16 +37,28 @@ export interface CrateFacts {
   cargoRoot: string;
   bins: string[];
   tags?: string[];
-  /** Root files that exist and decide every build: Cargo.toml, Cargo.lock, toolchain, config. */
+  /** Root files that exist and decide every build: Cargo.toml, toolchain, config (not Cargo.lock). */
   cargoRootFiles: string[];
+  /** The Cargo workspace has a Cargo.lock. */
+  hasLockfile: boolean;
+  /** Nx projects of the crates it is built from (normal and build dependencies, transitively). */
+  productionDeps: string[];
+  /** Nx projects its tests are built from (dev-dependencies too). */
+  testDeps: string[];
+  /** External crates (Cargo.lock nodes) its build uses directly; Nx follows their own edges. */
+  productionExternals: string[];
+  testExternals: string[];
   /** Present when the crate has a Dockerfile: the port it EXPOSEs. */
   docker?: { port?: number; hasDockerignore: boolean };
 }
 
 const PLUGIN = '@org/rust-docker';
 
-/** The files outside a crate that can change what cargo builds from it. */
-export const CARGO_ROOT_FILES = ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config'];
+/**
+ * Files outside a crate that can change what cargo builds from it. Cargo.lock is not one
+ * of them: it is hashed precisely, through the external crates each crate reaches.
+ */
+export const CARGO_ROOT_FILES = ['Cargo.toml', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config'];
 
 function workspaceFile(cargoRoot: string, file: string): string {
   return `{workspaceRoot}/${cargoRoot === '.' ? '' : `${cargoRoot}/`}${file}`;
@@ -57,9 +71,13 @@ function outputPath(root: string, sub: string): string {
 /** Inferred project configuration for one crate: cargo targets, and docker ones for services. */
 export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions): Omit<ProjectConfiguration, 'root'> & { root: string } {
   const rootFiles = facts.cargoRootFiles.map((f) => workspaceFile(facts.cargoRoot, f));
-  // `^production` follows path dependencies: a dependency's tests and benches never
-  // change what depends on it.
-  const cargoInputs = ['default', '^production', ...rootFiles, { env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }];
+  const depsInput = (projects: string[]) => (projects.length ? [{ input: 'production', projects }] : []);
+  const toolchain = [{ env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }];
+  // Dev-dependencies and their tests never change a build: builds hash the production
+  // closure only, tests and lints the test closure.
+  const productionInputs = ['production', ...depsInput(facts.productionDeps), ...rootFiles, { externalDependencies: facts.productionExternals }];
+  const testInputs = ['default', ...depsInput(facts.testDeps), ...rootFiles, { externalDependencies: facts.testExternals }, ...toolchain];
+  const cargoInputs = [...productionInputs, ...toolchain];
   const targets: Record<string, TargetConfiguration> = {};
 
   targets[options.buildTargetName] = {
@@ -85,7 +103,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     executor: `${PLUGIN}:cargo`,
     options: { command: 'test', package: facts.packageName },
     cache: true,
-    inputs: cargoInputs,
+    inputs: testInputs,
     outputs: [],
     metadata: {
       technologies: ['rust'],
@@ -97,7 +115,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     executor: `${PLUGIN}:cargo`,
     options: { command: 'clippy', package: facts.packageName },
     cache: true,
-    inputs: cargoInputs,
+    inputs: testInputs,
     outputs: [],
     metadata: {
       technologies: ['rust'],
@@ -106,14 +124,26 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     },
   };
 
+  if (facts.hasLockfile) {
+    targets[options.depsTargetName] = {
+      executor: `${PLUGIN}:cargo`,
+      options: { command: 'tree', package: facts.packageName },
+      // It prints; there is nothing to cache. Listing Cargo.lock here is what makes a
+      // lockfile change mark this crate affected, while the cached targets hash only the
+      // external crates this crate reaches, so the unchanged ones stay cache hits.
+      cache: false,
+      inputs: [workspaceFile(facts.cargoRoot, 'Cargo.lock'), workspaceFile(facts.cargoRoot, 'Cargo.toml')],
+      metadata: {
+        technologies: ['rust'],
+        description: `cargo tree -p ${facts.packageName}: the crate's resolved dependencies`,
+        help: { command: 'cargo tree --help', example: { options: { args: ['--invert', 'tokio'] } } },
+      },
+    };
+  }
+
   if (facts.docker) {
     const portOption = facts.docker.port ? { port: facts.docker.port } : {};
-    const dockerInputs = [
-      'default',
-      '^production',
-      ...rootFiles,
-      ...(facts.docker.hasDockerignore ? [workspaceFile(facts.cargoRoot, '.dockerignore')] : []),
-    ];
+    const dockerInputs = [...productionInputs, ...(facts.docker.hasDockerignore ? [workspaceFile(facts.cargoRoot, '.dockerignore')] : [])];
     targets[options.dockerBuildTargetName] = {
       executor: `${PLUGIN}:docker-build`,
       options: {},
@@ -163,7 +193,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       technologies: facts.docker ? ['rust', 'docker'] : ['rust'],
       description: `Rust crate ${facts.name}${facts.docker ? ' (service with a Dockerfile)' : ''}`,
       targetGroups: {
-        Cargo: [options.buildTargetName, options.testTargetName, options.lintTargetName],
+        Cargo: [options.buildTargetName, options.testTargetName, options.lintTargetName, ...(facts.hasLockfile ? [options.depsTargetName] : [])],
         ...(facts.docker ? { Docker: [options.dockerBuildTargetName, options.dockerRunTargetName, options.healthCheckTargetName] } : {}),
       },
     },

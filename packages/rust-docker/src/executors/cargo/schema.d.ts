@@ -1,5 +1,5 @@
 export interface CargoExecutorOptions {
-  command: 'build' | 'test' | 'clippy';
+  command: 'build' | 'test' | 'clippy' | 'tree';
   package?: string;
   release?: boolean;
   outputPath?: string;

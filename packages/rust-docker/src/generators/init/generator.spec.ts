@@ -98,11 +98,6 @@ describe('init generator', () => {
     expect(snapshot(tree)).toEqual(first);
     expect(pluginsOf(tree).filter((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME)).toHaveLength(1);
   });
-
-  it('formats the files unless told not to', async () => {
-    await expect(initGenerator(tree)).resolves.toBeUndefined();
-    expect(pluginsOf(tree)).toHaveLength(1);
-  });
 });
 
 describe('ensureLines', () => {

@@ -179,6 +179,14 @@ describe('service generator', () => {
       await expectRejected({ name: 'web', directory: 'services/web' }, 'project "web" already exists (apps/web); choose another name.');
     });
 
+    // BUG: the name is checked against crate names and project.json projects, but not against the
+    // Nx names that inference gives crates through [package.metadata.nx] name: the new service
+    // then makes a second Nx project called "api" and the project graph fails to build.
+    it.failing('rejects the Nx name an existing crate takes through [package.metadata.nx]', async () => {
+      tree.write('libs/core/Cargo.toml', '[package]\nname = "core"\nversion = "0.1.0"\n\n[package.metadata.nx]\nname = "api"\n');
+      await expectRejected({ name: 'api', directory: 'services/api' }, /already exists/);
+    });
+
     it('rejects an existing folder', async () => {
       tree.write('api/README.md', '# old api\n');
       await expectRejected({ name: 'api' }, 'folder "api" already exists; choose another --directory or name.');

@@ -5,16 +5,15 @@ import {
   joinPathFragments,
   logger,
   normalizePath,
-  visitNotIgnoredFiles,
   type GeneratorCallback,
   type Tree,
 } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { join, posix } from 'node:path';
 import { crateNameProblem } from '../../cargo/crate-name';
-import { parseCargoManifest } from '../../cargo/manifest';
 import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/root-manifest';
-import { exposedPort, renderDockerfile } from '../../docker/dockerfile';
+import { addPathDependency, findCrates, nameList, requireCrates } from '../../cargo/tree-crates';
+import { renderDockerfile } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
 import type { ServiceGeneratorSchema } from './schema';
 
@@ -23,6 +22,8 @@ export interface NormalizedServiceOptions {
   projectRoot: string;
   port: number;
   tags: string[];
+  /** Workspace crates the service depends on through path dependencies. */
+  deps: Array<{ name: string; dir: string }>;
   skipFormat: boolean;
 }
 
@@ -35,27 +36,6 @@ export const SERVICE_DEPENDENCIES: Array<[string, string]> = [
 
 export const DEFAULT_PORT = 8080;
 
-/** Crate names and Dockerfile ports already in the workspace, read through the Tree. */
-export function existingCrates(tree: Tree): { names: Map<string, string>; ports: Set<number> } {
-  const names = new Map<string, string>();
-  const ports = new Set<number>();
-  visitNotIgnoredFiles(tree, '', (file) => {
-    const base = posix.basename(file);
-    if (base === 'Cargo.toml') {
-      try {
-        const manifest = parseCargoManifest(tree.read(file, 'utf8')!, file);
-        if (manifest.packageName) names.set(manifest.packageName, file);
-      } catch {
-        // an invalid manifest is not ours to judge here
-      }
-    } else if (base === 'Dockerfile' && tree.exists(posix.join(posix.dirname(file), 'Cargo.toml'))) {
-      const port = exposedPort(tree.read(file, 'utf8')!);
-      if (port) ports.add(port);
-    }
-  });
-  return { names, ports };
-}
-
 export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): NormalizedServiceOptions {
   const name = (schema.name ?? '').trim();
   const problem = crateNameProblem(name, 'service name');
@@ -64,9 +44,10 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
   if (!projectRoot || projectRoot.startsWith('..') || posix.isAbsolute(projectRoot)) {
     throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "services/${name}".`);
   }
-  const { names, ports } = existingCrates(tree);
-  const taken = names.get(name);
-  if (taken) throw new Error(`a crate named "${name}" already exists (${taken}); choose another name.`);
+  const crates = findCrates(tree);
+  const taken = crates.byName.get(name);
+  if (taken) throw new Error(`a crate named "${name}" already exists (${posix.join(taken, 'Cargo.toml')}); choose another name.`);
+  const deps = requireCrates(crates, nameList(schema.deps), 'library');
   const project = getProjects(tree).get(name);
   if (project) throw new Error(`project "${name}" already exists (${project.root}); choose another name.`);
   if (tree.exists(projectRoot)) {
@@ -79,17 +60,17 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
       throw new Error(`--port ${schema.port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
     }
   } else {
-    while (ports.has(port)) port++;
+    while (crates.ports.has(port)) port++;
   }
   const tags = (schema.tags ?? '')
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  return { name, projectRoot, port, tags, skipFormat: schema.skipFormat ?? false };
+  return { name, projectRoot, port, tags, deps, skipFormat: schema.skipFormat ?? false };
 }
 
 /** Updates Cargo.lock for the new crate, resolving only what is new. */
-function updateLockfile(workspaceRoot: string): void {
+export function updateLockfile(workspaceRoot: string): void {
   try {
     execFileSync('cargo', ['metadata', '--format-version', '1'], { cwd: workspaceRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
@@ -108,6 +89,7 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
   tree.write('Cargo.toml', rootManifest);
 
   generateFiles(tree, join(__dirname, 'files'), options.projectRoot, { ...options, tmpl: '' });
+  for (const dep of options.deps) addPathDependency(tree, options.projectRoot, dep);
   tree.write(
     joinPathFragments(options.projectRoot, 'Dockerfile'),
     renderDockerfile({

@@ -3,5 +3,6 @@ export interface ServiceGeneratorSchema {
   directory?: string;
   port?: number;
   tags?: string;
+  deps?: string | string[];
   skipFormat?: boolean;
 }

@@ -1,0 +1,57 @@
+import { visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import { posix } from 'node:path';
+import { exposedPort } from '../docker/dockerfile';
+import { parseCargoManifest } from './manifest';
+import { ensureTableEntries } from './toml-text';
+
+/** What generators need to know about the crates already in a workspace (through the Tree). */
+export interface TreeCrates {
+  /** Crate name → folder. */
+  byName: Map<string, string>;
+  /** Ports the services' Dockerfiles EXPOSE. */
+  ports: Set<number>;
+}
+
+export function findCrates(tree: Tree): TreeCrates {
+  const byName = new Map<string, string>();
+  const ports = new Set<number>();
+  visitNotIgnoredFiles(tree, '', (file) => {
+    const base = posix.basename(file);
+    if (base === 'Cargo.toml') {
+      try {
+        const manifest = parseCargoManifest(tree.read(file, 'utf8')!, file);
+        if (manifest.packageName) byName.set(manifest.packageName, manifest.dir);
+      } catch {
+        // an invalid manifest is not ours to judge here
+      }
+    } else if (base === 'Dockerfile' && tree.exists(posix.join(posix.dirname(file), 'Cargo.toml'))) {
+      const port = exposedPort(tree.read(file, 'utf8')!);
+      if (port) ports.add(port);
+    }
+  });
+  return { byName, ports };
+}
+
+/** `--service a --service b` and `--service a,b` alike. */
+export function nameList(value: string | string[] | undefined): string[] {
+  const values = Array.isArray(value) ? value : value ? [value] : [];
+  return [...new Set(values.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean))];
+}
+
+/** Looks up crates by name, throwing one message that names every missing one. */
+export function requireCrates(crates: TreeCrates, names: string[], what: string): Array<{ name: string; dir: string }> {
+  const missing = names.filter((n) => !crates.byName.has(n));
+  if (missing.length) {
+    const known = [...crates.byName.keys()].sort().join(', ') || 'none yet';
+    throw new Error(`no ${what} named ${missing.map((m) => `"${m}"`).join(', ')} in this workspace (crates: ${known}).`);
+  }
+  return names.map((name) => ({ name, dir: crates.byName.get(name)! }));
+}
+
+/** Adds `dependency = { path = "..." }` to a crate's [dependencies], keeping its formatting. */
+export function addPathDependency(tree: Tree, crateDir: string, dependency: { name: string; dir: string }): void {
+  const file = posix.join(crateDir, 'Cargo.toml');
+  const path = posix.relative(crateDir, dependency.dir) || '.';
+  const text = tree.read(file, 'utf8')!;
+  tree.write(file, ensureTableEntries(text, 'dependencies', [[dependency.name, `{ path = ${JSON.stringify(path)} }`]]));
+}

@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { isExternal, lockGraph } from '../cargo/lockfile';
+import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
+import { buildWorkspaceModel, dependencyClosure, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
+
+/**
+ * The Cargo side of the Nx graph, computed from manifests and lockfiles alone (no cargo
+ * process), and cached in Nx's workspace data folder: a manifest or lockfile is only
+ * read again when its size or modification time changed, and only parsed again when its
+ * content did.
+ */
+
+// Bumped whenever the cached shapes change, so an upgraded plugin never reads old entries.
+const CACHE_FORMAT = 1;
+const PLUGIN_VERSION: string = (() => {
+  try {
+    return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'dev';
+  }
+})();
+
+export interface ExternalCrate {
+  packageName: string;
+  version: string;
+  /** Registry checksum, or a digest of source and version for git and path-less sources. */
+  hash: string;
+}
+
+/** What one Cargo.lock says, reduced to what the graph needs. */
+interface LockSummary {
+  /** External node name (`cargo:serde@1.0.228`) → package. */
+  nodes: Record<string, ExternalCrate>;
+  /** External node → the external nodes it depends on. */
+  edges: Record<string, string[]>;
+  /** Local crate name → external nodes it depends on directly (all kinds). */
+  localDeps: Record<string, string[]>;
+}
+
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+
+interface CacheFile {
+  format: number;
+  plugin: string;
+  manifests: Record<string, Stamp & { manifest?: CargoManifest; error?: { message: string; line?: number } }>;
+  locks: Record<string, Stamp & { summary: LockSummary }>;
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export function workspaceDataDirectory(workspaceRoot: string): string {
+  return process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
+}
+
+function cachePath(workspaceRoot: string): string {
+  return join(workspaceDataDirectory(workspaceRoot), 'rust-docker-cargo.json');
+}
+
+function emptyCache(): CacheFile {
+  return { format: CACHE_FORMAT, plugin: PLUGIN_VERSION, manifests: {}, locks: {} };
+}
+
+function readCache(workspaceRoot: string): CacheFile {
+  try {
+    const cache = JSON.parse(readFileSync(cachePath(workspaceRoot), 'utf8')) as CacheFile;
+    return cache.format === CACHE_FORMAT && cache.plugin === PLUGIN_VERSION ? cache : emptyCache();
+  } catch {
+    return emptyCache();
+  }
+}
+
+/** Temp file then rename: a reader never sees half a cache, and a crash leaves the old one. */
+function writeCache(workspaceRoot: string, cache: CacheFile): void {
+  const file = cachePath(workspaceRoot);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, JSON.stringify(cache));
+    renameSync(tmp, file);
+  } catch {
+    // A read-only workspace still gets a graph, just not a cached one.
+  }
+}
+
+/** Returns the cached entry when the file is unchanged, else reads it and calls `parse`. */
+function cached<T extends Stamp>(
+  entries: Record<string, T>,
+  key: string,
+  absPath: string,
+  parse: (text: string, stamp: Stamp) => T,
+): { entry: T; changed: boolean } {
+  const stat = statSync(absPath);
+  const previous = entries[key];
+  if (previous && previous.size === stat.size && previous.mtimeMs === stat.mtimeMs) return { entry: previous, changed: false };
+  const text = readFileSync(absPath, 'utf8');
+  const hash = sha1(text);
+  if (previous && previous.hash === hash) {
+    const entry = { ...previous, size: stat.size, mtimeMs: stat.mtimeMs };
+    entries[key] = entry;
+    return { entry, changed: true };
+  }
+  const entry = parse(text, { size: stat.size, mtimeMs: stat.mtimeMs, hash });
+  entries[key] = entry;
+  return { entry, changed: true };
+}
+
+export function summarizeLock(text: string): LockSummary {
+  const graph = lockGraph(text);
+  const names = new Map<(typeof graph.packages)[number], string>();
+  const counts = new Map<string, number>();
+  for (const p of graph.packages) counts.set(`${p.name}@${p.version}`, (counts.get(`${p.name}@${p.version}`) ?? 0) + 1);
+  for (const p of graph.packages) {
+    if (!isExternal(p)) continue;
+    const base = `cargo:${p.name}@${p.version}`;
+    names.set(p, counts.get(`${p.name}@${p.version}`)! > 1 ? `${base}+${sha1(p.source!).slice(0, 8)}` : base);
+  }
+  const summary: LockSummary = { nodes: {}, edges: {}, localDeps: {} };
+  for (const p of graph.packages) {
+    const deps = graph.dependenciesOf.get(p)!.filter(isExternal).map((d) => names.get(d)!);
+    if (isExternal(p)) {
+      const name = names.get(p)!;
+      const checksum = /^checksum = "([^"]+)"/m.exec(p.text)?.[1];
+      summary.nodes[name] = { packageName: p.name, version: p.version, hash: checksum ?? sha1(`${p.source}#${p.version}`) };
+      if (deps.length) summary.edges[name] = deps;
+    } else {
+      summary.localDeps[p.name] = deps;
+    }
+  }
+  return summary;
+}
+
+export interface CrateExternals {
+  /** External nodes the crate's normal and build dependencies name directly. */
+  production: string[];
+  /** Also its dev-dependencies. */
+  all: string[];
+}
+
+export interface CargoGraph {
+  model: CargoWorkspaceModel;
+  errors: ManifestError[];
+  externalNodes: Record<string, ExternalCrate>;
+  externalEdges: Record<string, string[]>;
+  /** Crate folder → external nodes it depends on directly. */
+  externals: Map<string, CrateExternals>;
+}
+
+function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: string[], nodes: Record<string, ExternalCrate>): CrateExternals {
+  const ws = crate.workspaceDir !== undefined ? model.workspaces.get(crate.workspaceDir) : undefined;
+  const kindsByPackage = new Map<string, Set<string>>();
+  for (const dep of crate.manifest.dependencies) {
+    const inherited = dep.inheritsWorkspace ? ws?.workspace?.dependencies[dep.key] : undefined;
+    const packageName = dep.packageName ?? inherited?.packageName ?? dep.key;
+    kindsByPackage.set(packageName, (kindsByPackage.get(packageName) ?? new Set()).add(dep.kind));
+  }
+  const production = direct.filter((node) => {
+    const kinds = kindsByPackage.get(nodes[node].packageName);
+    // Unknown to the manifest (it should not happen): count it, to stay safe.
+    return !kinds || kinds.has('normal') || kinds.has('build');
+  });
+  return { production, all: direct };
+}
+
+/** Reads (or reuses) every manifest and lockfile and builds the Cargo graph. */
+export function analyzeCargo(workspaceRoot: string, manifestFiles: string[]): CargoGraph {
+  const cache = readCache(workspaceRoot);
+  let dirty = false;
+  const manifests: CargoManifest[] = [];
+  const errors: ManifestError[] = [];
+  const seen = new Set<string>();
+  for (const file of manifestFiles) {
+    seen.add(file);
+    const { entry, changed } = cached(cache.manifests, file, join(workspaceRoot, file), (text, stamp) => {
+      try {
+        return { ...stamp, manifest: parseCargoManifest(text, file) };
+      } catch (error) {
+        const e = error as ManifestError;
+        return { ...stamp, error: { message: e.message, line: e.line } };
+      }
+    });
+    dirty ||= changed;
+    if (entry.manifest) manifests.push(entry.manifest);
+    else if (entry.error) errors.push(Object.assign(new ManifestError(file, ''), { message: entry.error.message, line: entry.error.line }));
+  }
+  for (const file of Object.keys(cache.manifests)) {
+    if (!seen.has(file)) {
+      delete cache.manifests[file];
+      dirty = true;
+    }
+  }
+
+  const model = buildWorkspaceModel(manifests);
+  const externalNodes: Record<string, ExternalCrate> = {};
+  const externalEdges: Record<string, string[]> = {};
+  const externals = new Map<string, CrateExternals>();
+  const roots = new Set([...model.crates.values()].map((c) => c.workspaceDir ?? c.dir));
+  const seenLocks = new Set<string>();
+  for (const root of roots) {
+    const lockFile = posix.join(root === '.' ? '' : root, 'Cargo.lock');
+    const abs = join(workspaceRoot, lockFile);
+    if (!existsSync(abs)) continue;
+    seenLocks.add(lockFile);
+    const { entry, changed } = cached(cache.locks, lockFile, abs, (text, stamp) => ({ ...stamp, summary: summarizeLock(text) }));
+    dirty ||= changed;
+    Object.assign(externalNodes, entry.summary.nodes);
+    Object.assign(externalEdges, entry.summary.edges);
+    for (const crate of model.crates.values()) {
+      if ((crate.workspaceDir ?? crate.dir) !== root) continue;
+      const direct = entry.summary.localDeps[crate.name] ?? [];
+      externals.set(crate.dir, classifyExternals(crate, model, direct, entry.summary.nodes));
+    }
+  }
+  for (const file of Object.keys(cache.locks)) {
+    if (!seenLocks.has(file)) {
+      delete cache.locks[file];
+      dirty = true;
+    }
+  }
+  if (dirty) writeCache(workspaceRoot, cache);
+  return { model, errors, externalNodes, externalEdges, externals };
+}
+
+/** Crate folders whose files and external crates can change what `dir` builds into. */
+export function productionClosure(graph: CargoGraph, dir: string): string[] {
+  return dependencyClosure(graph.model, dir, ['normal', 'build']);
+}
+
+/** The same for its tests: its dev-dependencies too, and what those are built from. */
+export function testClosure(graph: CargoGraph, dir: string): string[] {
+  const direct = graph.model.dependencies.filter((d) => d.from === dir).map((d) => d.to);
+  return [...new Set([dir, ...direct.flatMap((d) => productionClosure(graph, d))])];
+}
+
+/** External nodes to hash for a target that compiles the given closure. */
+export function externalsFor(graph: CargoGraph, dir: string, closure: string[], includeDev: boolean): string[] {
+  const out = new Set<string>();
+  for (const d of closure) {
+    const ext = graph.externals.get(d);
+    if (!ext) continue;
+    for (const node of includeDev && d === dir ? ext.all : ext.production) out.add(node);
+  }
+  return [...out].sort();
+}
