@@ -62,7 +62,8 @@ export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Work
     },
     json: (file) => JSON.parse(readFileSync(join(root, file), 'utf8')),
     git,
-    remove: () => rmSync(root, { recursive: true, force: true }),
+    // E2E_KEEP=1 keeps the workspace for a look after a failure.
+    remove: () => (process.env.E2E_KEEP ? console.log(`kept ${root}`) : rmSync(root, { recursive: true, force: true })),
   };
 }
 

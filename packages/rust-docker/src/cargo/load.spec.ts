@@ -10,6 +10,7 @@ describe('load', () => {
       'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n',
       'crates/api/Cargo.toml': pkg('api', '[dependencies]\ncore = { path = "../core" }'),
       'crates/core/Cargo.toml': pkg('core'),
+      'crates/core/src/lib.rs': '',
       'crates/broken/Cargo.toml': '[package\n',
       'vendor/serde/Cargo.toml': pkg('serde'),
       'vendor/serde/.cargo-checksum.json': '{}',
@@ -43,6 +44,25 @@ describe('load', () => {
     expect([...model.crates.keys()].sort()).toEqual(['crates/api', 'crates/core']);
     expect(model.dependencies).toEqual([{ from: 'crates/api', to: 'crates/core', kind: 'normal' }]);
     expect(errors.map((e) => e.file)).toEqual(['crates/broken/Cargo.toml']);
+  });
+
+  it('drops a dependency on a crate without a library target, with a warning, as Cargo does', () => {
+    const dir = makeTempDir();
+    try {
+      writeFiles(dir, {
+        'Cargo.toml': '[workspace]\nmembers = ["api", "tool"]\n',
+        'api/Cargo.toml': pkg('api', '[dependencies]\ntool = { path = "../tool" }'),
+        'tool/Cargo.toml': pkg('tool'),
+        'tool/src/main.rs': 'fn main() {}\n',
+      });
+      const { model } = loadCargoWorkspace(dir);
+      expect(model.dependencies).toEqual([]);
+      expect(model.warnings).toEqual([
+        { file: 'api/Cargo.toml', line: 7, message: 'dependency "tool" points to crate "tool", which has no library target; Cargo ignores it' },
+      ]);
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it('checks files relative to a root', () => {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
-import { buildWorkspaceModel, type CargoWorkspaceModel } from './workspace';
+import { FolderListings } from './layout';
+import { hasLibrary, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
+import { buildWorkspaceModel, type CargoWorkspaceModel, type Crate } from './workspace';
 
 /** Folders never searched for manifests: build output, dependencies, VCS data. */
 const SKIPPED_DIRS = new Set(['target', 'node_modules', '.git', 'dist', '.nx', 'tmp']);
@@ -48,9 +49,14 @@ export function readManifests(root: string, files: string[]): { manifests: Cargo
 /** Reads every manifest under `root` and builds the crate graph (executors use this). */
 export function loadCargoWorkspace(root: string): LoadedWorkspace {
   const { manifests, errors } = readManifests(root, findManifestFiles(root));
-  return { model: buildWorkspaceModel(manifests), errors };
+  return { model: buildWorkspaceModel(manifests, { hasLibrary: libraryOnDisk(new FolderListings(root)) }), errors };
 }
 
 export function fileExists(root: string, ...parts: string[]): boolean {
   return existsSync(join(root, ...parts));
+}
+
+/** `hasLibrary` for crates on disk. */
+export function libraryOnDisk(listings: FolderListings): (crate: Crate) => boolean {
+  return (crate) => hasLibrary(crate.manifest, (rel) => listings.has(crate.dir, rel));
 }

@@ -1,5 +1,5 @@
 import * as TOML from '@iarna/toml';
-import { parseLockfile, pruneLockfile } from './lockfile';
+import { isExternal, lockGraph, parseLockfile, pruneLockfile } from './lockfile';
 
 const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 const GIT_RAND = 'git+https://github.com/rust-random/rand?branch=master#937320cbfeebd4352a23086d9c6e68f067f74644';
@@ -404,5 +404,29 @@ version = "0.4.22"
 source = "${REGISTRY}"
 `;
     expect(pruneLockfile(lock, ['app'])).toBe(lock);
+  });
+});
+
+describe('lockGraph', () => {
+  const graph = lockGraph(LOCK);
+  const id = (p: { name: string; version: string; source?: string }) => `${p.name}@${p.version}${p.source === GIT_RAND ? '(git)' : ''}`;
+  const depsOf = (name: string, version?: string) =>
+    graph.dependenciesOf.get(graph.packages.find((p) => p.name === name && (!version || p.version === version))!)!.map(id);
+
+  it('resolves every entry to the package it names, whatever its form', () => {
+    expect(depsOf('api')).toEqual(['bitflags@1.3.2', 'bitflags@2.6.0', 'core@0.1.0', 'rand@0.8.5', 'serde@1.0.214']);
+    expect(depsOf('worker')).toEqual(['core@0.1.0', 'old-macro@0.3.0', 'rand@0.8.5(git)']);
+    expect(depsOf('serde_derive')).toEqual(['proc-macro2@1.0.89', 'quote@1.0.37', 'syn@2.0.87']);
+    expect(depsOf('unicode-ident')).toEqual([]);
+  });
+
+  it('has an entry for every package', () => {
+    expect(graph.packages).toHaveLength(15);
+    expect(graph.dependenciesOf.size).toBe(15);
+  });
+
+  it('tells external packages (with a source) from local ones', () => {
+    expect(graph.packages.filter(isExternal).map((p) => p.name)).not.toContain('api');
+    expect(graph.packages.filter((p) => !isExternal(p)).map((p) => p.name)).toEqual(['api', 'core', 'worker']);
   });
 });

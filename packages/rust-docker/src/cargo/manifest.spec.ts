@@ -1,4 +1,4 @@
-import { binaryNames, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
+import { binaryNames, hasLibrary, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
 
 /** The error parseCargoManifest throws for `text`. */
 function parseError(text: string, file = 'crates/bad/Cargo.toml'): ManifestError {
@@ -86,6 +86,24 @@ describe('parseCargoManifest', () => {
     ]);
   });
 
+  it('gives each path dependency the line in its own table when a key repeats across tables', () => {
+    const text = [
+      '[package]', //                                 1
+      'name = "api"', //                              2
+      '', //                                          3
+      '[dependencies]', //                            4
+      'shared = { path = "../shared" }', //           5
+      '', //                                          6
+      "[target.'cfg(unix)'.dependencies]", //         7
+      'unix = { path = "../unix" }', //               8
+      '', //                                          9
+      '[dev-dependencies.fixtures]', //               10
+      'path = "../fixtures"', //                      11
+    ].join('\n');
+    const lines = Object.fromEntries(parseCargoManifest(text, 'api/Cargo.toml').dependencies.map((d) => [d.key, d.line]));
+    expect(lines).toEqual({ shared: 5, unix: 8, fixtures: 10 });
+  });
+
   it('reads the legacy snake_case dependency tables', () => {
     const text = '[package]\nname = "a"\n[dev_dependencies]\nx = "1"\n[build_dependencies]\ny = "1"\n';
     expect(parseCargoManifest(text, 'a/Cargo.toml').dependencies.map((d) => [d.key, d.kind])).toEqual([
@@ -94,17 +112,13 @@ describe('parseCargoManifest', () => {
     ]);
   });
 
-  // BUG: lineOfKey's pattern starts with `^\s*` in multiline mode, so `\s*` crosses blank lines: a
-  // declaration preceded by a blank line is reported one line too early (line of the blank line).
-  it.failing('gives the right line to a path dependency that follows a blank line', () => {
+  it('gives the right line to a path dependency that follows a blank line', () => {
     const text = '[package]\nname = "api"\n\n[dependencies]\ncore = { path = "../core" }\n\nshared = { path = "../shared" }\n';
     const shared = parseCargoManifest(text, 'api/Cargo.toml').dependencies.find((d) => d.key === 'shared')!;
     expect(shared.line).toBe(7);
   });
 
-  // BUG: lineOfKey searches the whole file for the first `key =`, so a feature of the same name as
-  // an optional dependency (the usual `metrics = ["dep:metrics"]`) gets the dependency's line.
-  it.failing('gives the line in the dependency table, not that of a feature with the same name', () => {
+  it('gives the line in the dependency table, not that of a feature with the same name', () => {
     const text = '[package]\nname = "api"\n[features]\nmetrics = ["dep:metrics"]\n[dependencies]\nmetrics = { path = "../metrics", optional = true }\n';
     expect(parseCargoManifest(text, 'api/Cargo.toml').dependencies[0].line).toBe(6);
   });
@@ -127,6 +141,11 @@ describe('parseCargoManifest', () => {
     ]);
     expect(m.autobins).toBe(false);
     expect(m.explicitLib).toBe(true);
+  });
+
+  it('reads autolib = false', () => {
+    expect(parseCargoManifest('[package]\nname = "a"\nautolib = false\n', 'a/Cargo.toml').autolib).toBe(false);
+    expect(manifest.autolib).toBe(true);
   });
 
   it('defaults to autobins and no explicit lib', () => {
@@ -216,6 +235,7 @@ describe('binaryNames', () => {
     explicitBins: [],
     autobins: true,
     explicitLib: false,
+    autolib: true,
     nx: {},
     ...extra,
   });
@@ -272,5 +292,25 @@ describe('binaryNames', () => {
     const m = parseCargoManifest('[package]\nname = "svc"\n\n[[bin]]\nname = "svc-admin"\npath = "src/admin.rs"\n', 'svc/Cargo.toml');
     const { exists, listDir } = fs(['src/main.rs', 'src/admin.rs']);
     expect(binaryNames(m, exists, listDir)).toEqual(['svc-admin', 'svc']);
+  });
+});
+
+describe('hasLibrary', () => {
+  const parse = (extra = '') => parseCargoManifest(`[package]\nname = "a"\n${extra}`, 'a/Cargo.toml');
+  const withLib = (rel: string) => rel === 'src/lib.rs';
+  const without = () => false;
+
+  it('sees src/lib.rs as a library', () => {
+    expect(hasLibrary(parse(), withLib)).toBe(true);
+    expect(hasLibrary(parse(), without)).toBe(false);
+  });
+
+  it('sees a [lib] table as a library, wherever its file is', () => {
+    expect(hasLibrary(parse('[lib]\npath = "lib/mod.rs"\n'), without)).toBe(true);
+  });
+
+  it('ignores src/lib.rs when autolib = false and there is no [lib]', () => {
+    expect(hasLibrary(parse('autolib = false\n'), withLib)).toBe(false);
+    expect(hasLibrary(parse('autolib = false\n[lib]\n'), withLib)).toBe(true);
   });
 });

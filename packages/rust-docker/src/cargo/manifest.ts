@@ -46,8 +46,10 @@ export interface CargoManifest {
   /** `[[bin]]` tables; implicit binaries are found on disk by `binaryNames`. */
   explicitBins: BinaryTarget[];
   autobins: boolean;
-  /** `[lib]` present, or a library that Cargo would discover. */
+  /** `[lib]` is present. */
   explicitLib: boolean;
+  /** `autolib = false`: src/lib.rs is not a library unless `[lib]` says so. */
+  autolib: boolean;
   /** `[package.metadata.nx]`: Nx settings kept in the crate's own manifest. */
   nx: { tags?: string[]; name?: string };
 }
@@ -129,8 +131,11 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
   }
   const normalizedFile = file.split('\\').join('/');
   const dependencies = readAllDependencies(root);
-  for (const dep of dependencies) {
-    if (dep.path !== undefined || dep.inheritsWorkspace) dep.line = lineOfKey(text, dep.key);
+  if (dependencies.some((dep) => dep.path !== undefined || dep.inheritsWorkspace)) {
+    const lines = dependencyLines(text);
+    for (const dep of dependencies) {
+      if (dep.path !== undefined || dep.inheritsWorkspace) dep.line = lines.get(dep.key);
+    }
   }
   const dir = posix.dirname(normalizedFile);
   const manifest: CargoManifest = {
@@ -140,6 +145,7 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
     explicitBins: [],
     autobins: true,
     explicitLib: isTable(root.lib),
+    autolib: true,
     nx: {},
   };
 
@@ -152,6 +158,7 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
     manifest.version = stringOrUndefined(pkg.version);
     manifest.workspaceRootHint = stringOrUndefined(pkg.workspace);
     if (pkg.autobins === false) manifest.autobins = false;
+    if (pkg.autolib === false) manifest.autolib = false;
     const metadata = isTable(pkg.metadata) ? pkg.metadata : {};
     const nx = isTable(metadata.nx) ? metadata.nx : {};
     if (Array.isArray(nx.tags)) manifest.nx.tags = stringArray(nx.tags);
@@ -185,13 +192,23 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
   return manifest;
 }
 
-function escapeRegExp(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function lineOfKey(text: string, key: string): number | undefined {
-  const k = escapeRegExp(key);
-  return lineOf(text, new RegExp(`^\\s*(?:["']?${k}["']?\\s*[=.]|\\[[^\\]]*dependencies\\.["']?${k}["']?\\s*\\])`, 'm'));
+/** 1-based line of each dependency key, found in one pass over the text. */
+function dependencyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let inDependencies = false;
+  text.split('\n').forEach((line, index) => {
+    const header = /^\s*\[([^\]]+)\]/.exec(line);
+    if (header) {
+      const name = header[1].replace(/\s|["']/g, '');
+      const dotted = /(?:^|\.)(?:dev-|build-)?dependencies\.([^.]+)$/.exec(name);
+      if (dotted && !lines.has(dotted[1])) lines.set(dotted[1], index + 1);
+      inDependencies = /(?:^|\.)(?:dev-|build-)?dependencies$/.test(name);
+      return;
+    }
+    const key = inDependencies ? /^\s*["']?([A-Za-z0-9_-]+)["']?\s*[=.]/.exec(line) : null;
+    if (key && !lines.has(key[1])) lines.set(key[1], index + 1);
+  });
+  return lines;
 }
 
 function lineOf(text: string, pattern: RegExp): number | undefined {
@@ -219,4 +236,9 @@ export function binaryNames(
     if (name && !names.includes(name) && !explicitPaths.has(`src/bin/${entry}`)) names.push(name);
   }
   return names;
+}
+
+/** Whether Cargo sees a library target: `[lib]`, or `src/lib.rs` unless `autolib = false`. */
+export function hasLibrary(manifest: CargoManifest, exists: (relativePath: string) => boolean): boolean {
+  return manifest.explicitLib || (manifest.autolib && exists('src/lib.rs'));
 }

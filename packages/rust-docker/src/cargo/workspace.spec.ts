@@ -1,5 +1,6 @@
 import { modelOf, pkg } from '../testing/fixtures';
-import { dependencyClosure, globToRegExp, joinDir, type CargoWorkspaceModel } from './workspace';
+import { parseCargoManifest } from './manifest';
+import { buildWorkspaceModel, dependencyClosure, globToRegExp, joinDir, outgoing, type CargoWorkspaceModel } from './workspace';
 
 const workspaceOf = (model: CargoWorkspaceModel) =>
   Object.fromEntries([...model.crates.values()].map((c) => [c.dir, c.workspaceDir]));
@@ -267,6 +268,24 @@ describe('buildWorkspaceModel', () => {
       expect(m.warnings).toEqual([expect.objectContaining({ file: 'cli/Cargo.toml', line: 7, message: expect.stringContaining('"serde" uses workspace = true') })]);
     });
 
+    it('drops dependencies on crates that hasLibrary says have no library target', () => {
+      const manifests = {
+        'Cargo.toml': '[workspace]\nmembers = ["api", "lib", "bin-only"]\n',
+        'api/Cargo.toml': pkg('api', '[dependencies]\nlib = { path = "../lib" }\nbin-only = { path = "../bin-only" }'),
+        'lib/Cargo.toml': pkg('lib'),
+        'bin-only/Cargo.toml': pkg('bin-only'),
+      };
+      const m = buildWorkspaceModel(
+        Object.entries(manifests).map(([file, text]) => parseCargoManifest(text, file)),
+        { hasLibrary: (crate) => crate.name !== 'bin-only' },
+      );
+      expect(edges(m)).toEqual(['api -normal-> lib']);
+      expect(m.warnings).toEqual([
+        { file: 'api/Cargo.toml', line: 8, message: 'dependency "bin-only" points to crate "bin-only", which has no library target; Cargo ignores it' },
+      ]);
+      expect(edges(modelOf(manifests))).toEqual(['api -normal-> lib', 'api -normal-> bin-only']);
+    });
+
     it('warns about a dependency cycle through normal and build dependencies', () => {
       const m = modelOf({
         'Cargo.toml': '[workspace]\nmembers = ["a", "b", "c"]\n',
@@ -302,20 +321,30 @@ describe('dependencyClosure', () => {
     'unrelated/Cargo.toml': pkg('unrelated'),
   });
 
+  const closure = (...args: Parameters<typeof dependencyClosure>) => dependencyClosure(...args).sort();
+
   it('follows normal and build dependencies by default, starting with the crate itself', () => {
-    expect(dependencyClosure(model, 'api')).toEqual(['api', 'core', 'gen', 'util']);
+    expect(dependencyClosure(model, 'api')[0]).toBe('api');
+    expect(closure(model, 'api')).toEqual(['api', 'core', 'gen', 'util']);
   });
 
   it('follows dev-dependencies at every level when asked, and terminates on cycles', () => {
-    expect(dependencyClosure(model, 'api', ['normal', 'build', 'dev']).sort()).toEqual(['api', 'core', 'core-test', 'faker', 'fixtures', 'gen', 'util']);
+    expect(closure(model, 'api', ['normal', 'build', 'dev'])).toEqual(['api', 'core', 'core-test', 'faker', 'fixtures', 'gen', 'util']);
   });
 
   it('follows only the given kinds', () => {
-    expect(dependencyClosure(model, 'api', ['normal'])).toEqual(['api', 'core', 'util']);
-    expect(dependencyClosure(model, 'api', ['dev'])).toEqual(['api', 'fixtures']);
+    expect(closure(model, 'api', ['normal'])).toEqual(['api', 'core', 'util']);
+    expect(closure(model, 'api', ['dev'])).toEqual(['api', 'fixtures']);
   });
 
   it('is the crate alone when it has no dependencies', () => {
     expect(dependencyClosure(model, 'unrelated')).toEqual(['unrelated']);
+  });
+
+  it('indexes outgoing dependencies by folder, once per model', () => {
+    const index = outgoing(model);
+    expect(index.get('api')!.map((d) => `${d.kind}:${d.to}`)).toEqual(['normal:core', 'dev:fixtures', 'build:gen']);
+    expect(index.get('unrelated')).toBeUndefined();
+    expect(outgoing(model)).toBe(index);
   });
 });

@@ -89,7 +89,15 @@ function ancestors(dir: string): string[] {
  * dependencies, renamed and target-specific dependencies. Problems become warnings;
  * the rest of the model still loads.
  */
-export function buildWorkspaceModel(manifests: CargoManifest[]): CargoWorkspaceModel {
+export interface ModelOptions {
+  /**
+   * Whether a crate has a library target. Cargo ignores a dependency on a crate without
+   * one (with a warning), so the graph must too. Defaults to trusting every dependency.
+   */
+  hasLibrary?: (crate: Crate) => boolean;
+}
+
+export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOptions = {}): CargoWorkspaceModel {
   const workspaces = new Map(manifests.filter((m) => m.workspace).map((m) => [m.dir, m]));
   const crates = new Map<string, Crate>();
   const warnings: WorkspaceWarning[] = [];
@@ -171,6 +179,14 @@ export function buildWorkspaceModel(manifests: CargoManifest[]): CargoWorkspaceM
         });
         continue;
       }
+      if (options.hasLibrary && !options.hasLibrary(target)) {
+        warnings.push({
+          file: crate.manifest.file,
+          line: dep.line,
+          message: `dependency "${dep.key}" points to crate "${target.name}", which has no library target; Cargo ignores it`,
+        });
+        continue;
+      }
       dependencies.push({ from: crate.dir, to: target.dir, kind: dep.kind, ...(dep.target ? { target: dep.target } : {}) });
     }
   }
@@ -233,20 +249,37 @@ function findCycles(crates: Map<string, Crate>, deps: CrateDependency[]): string
   return cycles;
 }
 
+const adjacencyCache = new WeakMap<CargoWorkspaceModel, Map<string, CrateDependency[]>>();
+
+/** Outgoing dependencies per crate folder, built once per model. */
+export function outgoing(model: CargoWorkspaceModel): Map<string, CrateDependency[]> {
+  let adjacency = adjacencyCache.get(model);
+  if (!adjacency) {
+    adjacency = new Map();
+    for (const dep of model.dependencies) {
+      const list = adjacency.get(dep.from);
+      if (list) list.push(dep);
+      else adjacency.set(dep.from, [dep]);
+    }
+    adjacencyCache.set(model, adjacency);
+  }
+  return adjacency;
+}
+
 /** Folders of every crate `dir` depends on, transitively, through the given kinds. */
 export function dependencyClosure(
   model: CargoWorkspaceModel,
   dir: string,
   kinds: Array<CrateDependency['kind']> = ['normal', 'build'],
 ): string[] {
+  const adjacency = outgoing(model);
   const seen = new Set<string>([dir]);
-  const queue = [dir];
-  while (queue.length) {
-    const current = queue.shift()!;
-    for (const dep of model.dependencies) {
-      if (dep.from === current && kinds.includes(dep.kind) && !seen.has(dep.to)) {
+  const stack = [dir];
+  while (stack.length) {
+    for (const dep of adjacency.get(stack.pop()!) ?? []) {
+      if (kinds.includes(dep.kind) && !seen.has(dep.to)) {
         seen.add(dep.to);
-        queue.push(dep.to);
+        stack.push(dep.to);
       }
     }
   }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { FolderListings } from '../cargo/layout';
+import { libraryOnDisk } from '../cargo/load';
 import { isExternal, lockGraph } from '../cargo/lockfile';
 import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
-import { buildWorkspaceModel, dependencyClosure, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
+import { buildWorkspaceModel, dependencyClosure, outgoing, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
 
 /**
  * The Cargo side of the Nx graph, computed from manifests and lockfiles alone (no cargo
@@ -13,13 +15,26 @@ import { buildWorkspaceModel, dependencyClosure, type CargoWorkspaceModel, type 
  */
 
 // Bumped whenever the cached shapes change, so an upgraded plugin never reads old entries.
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+/**
+ * The plugin's version and the build of the code that parses manifests: a cache written
+ * by any other build (an upgrade, or a local rebuild) is ignored.
+ */
 const PLUGIN_VERSION: string = (() => {
+  const parts: string[] = [];
   try {
-    return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')).version;
+    parts.push(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')).version);
   } catch {
-    return 'dev';
+    parts.push('dev');
   }
+  for (const file of [__filename, require.resolve('../cargo/manifest'), require.resolve('../cargo/lockfile')]) {
+    try {
+      parts.push(String(statSync(file).mtimeMs));
+    } catch {
+      // bundled or virtual: the version alone
+    }
+  }
+  return parts.join(':');
 })();
 
 export interface ExternalCrate {
@@ -48,7 +63,7 @@ interface Stamp {
 interface CacheFile {
   format: number;
   plugin: string;
-  manifests: Record<string, Stamp & { manifest?: CargoManifest; error?: { message: string; line?: number } }>;
+  manifests: Record<string, Stamp & { manifest?: CargoManifest; error?: { message: string; line?: number }; vendored?: boolean }>;
   locks: Record<string, Stamp & { summary: LockSummary }>;
 }
 
@@ -151,7 +166,14 @@ export interface CargoGraph {
   externalEdges: Record<string, string[]>;
   /** Crate folder → external nodes it depends on directly. */
   externals: Map<string, CrateExternals>;
+  /** Folders of Cargo workspace roots and standalone crates. */
+  cargoRoots: Set<string>;
+  /** Cargo root → which of ROOT_FILES it has. */
+  rootFiles: Map<string, string[]>;
 }
+
+/** Files at a Cargo root that decide builds; Cargo.lock is one, and is hashed per crate. */
+export const ROOT_FILES = ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config'];
 
 function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: string[], nodes: Record<string, ExternalCrate>): CrateExternals {
   const ws = crate.workspaceDir !== undefined ? model.workspaces.get(crate.workspaceDir) : undefined;
@@ -169,8 +191,52 @@ function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: str
   return { production, all: direct };
 }
 
+/**
+ * The last graph this process computed, with the stamps of the files it came from. Nx runs
+ * createNodes and createDependencies in the same plugin worker, and the daemon keeps that
+ * worker between graph computations; every call re-checks the stamps, so it is never stale.
+ */
+let lastGraph: { key: string; locks: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
+
+function stampKey(workspaceRoot: string, files: string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const stat = statSync(join(workspaceRoot, file));
+        return `${file}:${stat.size}:${stat.mtimeMs}`;
+      } catch {
+        return `${file}:-`;
+      }
+    })
+    .join('\n');
+}
+
 /** Reads (or reuses) every manifest and lockfile and builds the Cargo graph. */
-export function analyzeCargo(workspaceRoot: string, manifestFiles: string[]): CargoGraph {
+export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph {
+  const manifestFiles = [...files].sort();
+  const manifestKey = `${workspaceRoot}\n${stampKey(workspaceRoot, manifestFiles)}`;
+  const listings = new FolderListings(workspaceRoot);
+  if (
+    lastGraph &&
+    lastGraph.key === `${manifestKey}\n${stampKey(workspaceRoot, lastGraph.locks)}` &&
+    // A crate that gained or lost src/lib.rs changes which dependencies Cargo honours.
+    [...lastGraph.libraries].every(([dir, had]) => libraryOnDisk(listings)(lastGraph!.graph.model.crates.get(dir)!) === had)
+  ) {
+    return lastGraph.graph;
+  }
+  const libraries = new Map<string, boolean>();
+  const graph = analyzeFromFiles(workspaceRoot, manifestFiles, listings, libraries);
+  const locks = [...graph.cargoRoots].map((root) => posix.join(root === '.' ? '' : root, 'Cargo.lock'));
+  lastGraph = { key: `${manifestKey}\n${stampKey(workspaceRoot, locks)}`, locks, graph, libraries };
+  return graph;
+}
+
+function analyzeFromFiles(
+  workspaceRoot: string,
+  manifestFiles: string[],
+  listings: FolderListings,
+  libraries: Map<string, boolean>,
+): CargoGraph {
   const cache = readCache(workspaceRoot);
   let dirty = false;
   const manifests: CargoManifest[] = [];
@@ -179,6 +245,8 @@ export function analyzeCargo(workspaceRoot: string, manifestFiles: string[]): Ca
   for (const file of manifestFiles) {
     seen.add(file);
     const { entry, changed } = cached(cache.manifests, file, join(workspaceRoot, file), (text, stamp) => {
+      // Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates.
+      if (listings.has(posix.dirname(file), '.cargo-checksum.json')) return { ...stamp, vendored: true };
       try {
         return { ...stamp, manifest: parseCargoManifest(text, file) };
       } catch (error) {
@@ -197,7 +265,10 @@ export function analyzeCargo(workspaceRoot: string, manifestFiles: string[]): Ca
     }
   }
 
-  const model = buildWorkspaceModel(manifests);
+  const onDisk = libraryOnDisk(listings);
+  const model = buildWorkspaceModel(manifests, {
+    hasLibrary: (crate) => libraries.get(crate.dir) ?? libraries.set(crate.dir, onDisk(crate)).get(crate.dir)!,
+  });
   const externalNodes: Record<string, ExternalCrate> = {};
   const externalEdges: Record<string, string[]> = {};
   const externals = new Map<string, CrateExternals>();
@@ -225,17 +296,27 @@ export function analyzeCargo(workspaceRoot: string, manifestFiles: string[]): Ca
     }
   }
   if (dirty) writeCache(workspaceRoot, cache);
-  return { model, errors, externalNodes, externalEdges, externals };
+  const rootFiles = new Map<string, string[]>();
+  for (const root of roots) {
+    rootFiles.set(root, ROOT_FILES.filter((f) => listings.has(root, f)));
+  }
+  return { model, errors, externalNodes, externalEdges, externals, cargoRoots: roots, rootFiles };
 }
+
+const productionClosures = new WeakMap<CargoGraph, Map<string, string[]>>();
 
 /** Crate folders whose files and external crates can change what `dir` builds into. */
 export function productionClosure(graph: CargoGraph, dir: string): string[] {
-  return dependencyClosure(graph.model, dir, ['normal', 'build']);
+  let memo = productionClosures.get(graph);
+  if (!memo) productionClosures.set(graph, (memo = new Map()));
+  let closure = memo.get(dir);
+  if (!closure) memo.set(dir, (closure = dependencyClosure(graph.model, dir, ['normal', 'build'])));
+  return closure;
 }
 
 /** The same for its tests: its dev-dependencies too, and what those are built from. */
 export function testClosure(graph: CargoGraph, dir: string): string[] {
-  const direct = graph.model.dependencies.filter((d) => d.from === dir).map((d) => d.to);
+  const direct = (outgoing(graph.model).get(dir) ?? []).map((d) => d.to);
   return [...new Set([dir, ...direct.flatMap((d) => productionClosure(graph, d))])];
 }
 

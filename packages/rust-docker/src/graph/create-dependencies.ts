@@ -1,7 +1,6 @@
 import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
 import { posix } from 'node:path';
 import { analyzeCargo } from './cargo-graph';
-import { isVendored } from './create-nodes';
 import type { RustDockerPluginOptions } from './targets';
 
 /**
@@ -14,7 +13,7 @@ export const createDependencies: CreateDependencies<RustDockerPluginOptions> = (
   const manifestFiles = [
     ...context.fileMap.nonProjectFiles.map((f) => f.file),
     ...Object.values(context.fileMap.projectFileMap).flatMap((files) => files.map((f) => f.file)),
-  ].filter((file) => posix.basename(file) === 'Cargo.toml' && !isVendored(context.workspaceRoot, file));
+  ].filter((file) => posix.basename(file) === 'Cargo.toml');
   const graph = analyzeCargo(context.workspaceRoot, manifestFiles);
   const projectByRoot = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
   const manifestOf = (dir: string) => posix.join(dir === '.' ? '' : dir, 'Cargo.toml');

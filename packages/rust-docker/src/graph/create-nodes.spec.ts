@@ -1,6 +1,9 @@
 import { logger, type CreateNodesResult, type ProjectConfiguration } from '@nx/devkit';
-import { makeTempDir, modelOf, pkg, removeDir, writeFiles } from '../testing/fixtures';
+import { makeTempDir, pkg, removeDir, writeFiles } from '../testing/fixtures';
+import { analyzeCargo } from './cargo-graph';
 import { CARGO_MANIFEST_GLOB, createNodes, crateFacts } from './create-nodes';
+
+const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 
 describe('createNodes', () => {
   let root: string;
@@ -18,10 +21,21 @@ describe('createNodes', () => {
     root = makeTempDir();
     writeFiles(root, {
       'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["services/*", "libs/core"]\n\n[workspace.dependencies]\ncore = { path = "libs/core" }\n',
-      'Cargo.lock': 'version = 4\n',
+      'Cargo.lock': [
+        'version = 4',
+        '',
+        '[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = [\n "core",\n "itoa",\n]',
+        '',
+        '[[package]]\nname = "core"\nversion = "0.1.0"',
+        '',
+        `[[package]]\nname = "itoa"\nversion = "1.0.11"\nsource = "${REGISTRY}"\nchecksum = "49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b"`,
+        '',
+        '[[package]]\nname = "worker"\nversion = "0.1.0"',
+        '',
+      ].join('\n'),
       'rust-toolchain.toml': '[toolchain]\nchannel = "1.95"\n',
       '.dockerignore': 'target\n',
-      'services/api/Cargo.toml': pkg('api', '[package.metadata.nx]\ntags = ["scope:billing", "type:service"]\n\n[dependencies]\ncore = { workspace = true }'),
+      'services/api/Cargo.toml': pkg('api', '[package.metadata.nx]\ntags = ["scope:billing", "type:service"]\n\n[dependencies]\ncore = { workspace = true }\nitoa = "1"'),
       'services/api/src/main.rs': 'fn main() {}\n',
       'services/api/Dockerfile': 'FROM scratch\nEXPOSE 8081\n',
       'services/worker/Cargo.toml': pkg('worker'),
@@ -56,8 +70,19 @@ describe('createNodes', () => {
   it('answers for every file, with no project for the virtual root and the vendored crate', async () => {
     const results = await run();
     expect([...results.keys()]).toEqual(files);
-    expect(results.get('Cargo.toml')).toEqual({});
+    expect(results.get('Cargo.toml')!.projects).toBeUndefined();
     expect(results.get('vendor/serde/Cargo.toml')).toEqual({});
+  });
+
+  it("adds the lockfile's external crates as cargo nodes, on the first result", async () => {
+    const results = await run();
+    expect(results.get('Cargo.toml')!.externalNodes).toEqual({
+      'cargo:itoa@1.0.11': {
+        type: 'cargo',
+        name: 'cargo:itoa@1.0.11',
+        data: { packageName: 'itoa', version: '1.0.11', hash: '49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b' },
+      },
+    });
   });
 
   it('makes a service project from a crate with a binary and a Dockerfile, with its port and tags', async () => {
@@ -65,16 +90,16 @@ describe('createNodes', () => {
     expect(Object.keys(results.get('services/api/Cargo.toml')!.projects!)).toEqual(['services/api']);
     const api = projectOf(results.get('services/api/Cargo.toml'));
     expect(api).toEqual(expect.objectContaining({ root: 'services/api', name: 'api', projectType: 'application', tags: ['scope:billing', 'type:service'] }));
-    expect(Object.keys(api.targets!)).toEqual(['build', 'test', 'lint', 'docker-build', 'docker-run', 'health-check']);
+    expect(Object.keys(api.targets!)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'health-check']);
     expect(api.targets!['docker-run'].options).toEqual({ port: 8081 });
     expect(api.targets!['health-check'].options).toEqual({ port: 8081 });
     expect(api.targets!.build.options.outputPath).toBe('dist/services/api/bin');
     expect(api.targets!['docker-build'].inputs).toEqual([
-      'default',
-      '^production',
+      'production',
+      { input: 'production', projects: ['rust-core'] },
       '{workspaceRoot}/Cargo.toml',
-      '{workspaceRoot}/Cargo.lock',
       '{workspaceRoot}/rust-toolchain.toml',
+      { externalDependencies: ['cargo:itoa@1.0.11'] },
       '{workspaceRoot}/.dockerignore',
     ]);
   });
@@ -83,7 +108,7 @@ describe('createNodes', () => {
     const worker = projectOf((await run()).get('services/worker/Cargo.toml'));
     expect(worker.name).toBe('worker');
     expect(worker.projectType).toBe('application');
-    expect(Object.keys(worker.targets!)).toEqual(['build', 'test', 'lint']);
+    expect(Object.keys(worker.targets!)).toEqual(['build', 'test', 'lint', 'deps']);
     expect(worker.targets!.build.metadata?.description).toContain('copies worker, reindex to dist/services/worker/bin');
   });
 
@@ -92,14 +117,14 @@ describe('createNodes', () => {
     expect(core.name).toBe('rust-core');
     expect(core.root).toBe('libs/core');
     expect(core.projectType).toBe('library');
-    expect(Object.keys(core.targets!)).toEqual(['build', 'test', 'lint']);
+    expect(Object.keys(core.targets!)).toEqual(['build', 'test', 'lint', 'deps']);
     expect(core.targets!.build.outputs).toEqual([]);
     expect(core.targets!.build.options.package).toBe('core');
   });
 
   it('uses the target names from the plugin options', async () => {
     const api = projectOf((await run(files, { buildTargetName: 'cargo-build', dockerBuildTargetName: 'image' })).get('services/api/Cargo.toml'));
-    expect(Object.keys(api.targets!)).toEqual(['cargo-build', 'test', 'lint', 'image', 'docker-run', 'health-check']);
+    expect(Object.keys(api.targets!)).toEqual(['cargo-build', 'test', 'lint', 'deps', 'image', 'docker-run', 'health-check']);
     expect(api.targets!['docker-run'].dependsOn).toEqual(['image']);
   });
 
@@ -135,18 +160,20 @@ describe('crateFacts', () => {
   beforeAll(() => {
     root = makeTempDir();
     writeFiles(root, {
-      'rust/Cargo.toml': '[workspace]\nmembers = ["api"]\n',
+      'rust/Cargo.toml': '[workspace]\nmembers = ["api", "core"]\n',
       'rust/.cargo/config.toml': '[build]\n',
-      'rust/api/Cargo.toml': pkg('api'),
+      'rust/api/Cargo.toml': pkg('api', '[dependencies]\ncore = { path = "../core" }'),
       'rust/api/src/main.rs': '',
       'rust/api/Dockerfile': 'FROM scratch\n',
+      'rust/core/Cargo.toml': pkg('core'),
+      'rust/core/src/lib.rs': '',
     });
   });
   afterAll(() => removeDir(root));
 
-  it('reads bins, the Cargo root files of the workspace and the Dockerfile facts', () => {
-    const model = modelOf({ 'rust/Cargo.toml': '[workspace]\nmembers = ["api"]\n', 'rust/api/Cargo.toml': pkg('api') });
-    expect(crateFacts(root, model.crates.get('rust/api')!)).toEqual({
+  it('reads bins, the Cargo root files of the workspace, the closures and the Dockerfile facts', () => {
+    const graph = analyzeCargo(root, ['rust/Cargo.toml', 'rust/api/Cargo.toml', 'rust/core/Cargo.toml']);
+    expect(crateFacts(root, graph.model.crates.get('rust/api')!, graph)).toEqual({
       name: 'api',
       packageName: 'api',
       root: 'rust/api',
@@ -154,6 +181,11 @@ describe('crateFacts', () => {
       bins: ['api'],
       tags: undefined,
       cargoRootFiles: ['Cargo.toml', '.cargo/config.toml'],
+      hasLockfile: false,
+      productionDeps: ['core'],
+      testDeps: ['core'],
+      productionExternals: [],
+      testExternals: [],
       docker: { port: undefined, hasDockerignore: false },
     });
   });

@@ -1,6 +1,7 @@
 import { logger, type CreateNodes, type CreateNodesResult, type ProjectGraphExternalNode } from '@nx/devkit';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { FolderListings } from '../cargo/layout';
 import { binaryNames } from '../cargo/manifest';
 import type { Crate } from '../cargo/workspace';
 import { exposedPort } from '../docker/dockerfile';
@@ -14,14 +15,14 @@ export function projectName(crate: Crate): string {
 }
 
 /** Reads what inference needs from a crate's folder on disk and from the Cargo graph. */
-export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGraph): CrateFacts {
-  const abs = (...parts: string[]) => join(workspaceRoot, crate.dir, ...parts);
+export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGraph, listings = new FolderListings(workspaceRoot)): CrateFacts {
   const bins = binaryNames(
     crate.manifest,
-    (rel) => existsSync(abs(rel)),
-    (rel) => (existsSync(abs(rel)) ? readdirSync(abs(rel)) : []),
+    (rel) => listings.has(crate.dir, rel),
+    (rel) => listings.list(posix.join(crate.dir, rel)),
   );
   const cargoRoot = crate.workspaceDir ?? crate.dir;
+  const rootFiles = graph.rootFiles.get(cargoRoot) ?? [];
   const names = (dirs: string[]) => dirs.filter((d) => d !== crate.dir).map((d) => projectName(graph.model.crates.get(d)!)).sort();
   const production = productionClosure(graph, crate.dir);
   const tests = testClosure(graph, crate.dir);
@@ -32,26 +33,20 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
     cargoRoot,
     bins,
     tags: crate.manifest.nx.tags,
-    cargoRootFiles: CARGO_ROOT_FILES.filter((f) => existsSync(join(workspaceRoot, cargoRoot, f))),
-    hasLockfile: existsSync(join(workspaceRoot, cargoRoot, 'Cargo.lock')),
+    cargoRootFiles: CARGO_ROOT_FILES.filter((f) => rootFiles.includes(f)),
+    hasLockfile: rootFiles.includes('Cargo.lock'),
     productionDeps: names(production),
     testDeps: names(tests),
     productionExternals: externalsFor(graph, crate.dir, production, false),
     testExternals: externalsFor(graph, crate.dir, tests, true),
   };
-  const dockerfile = abs('Dockerfile');
-  if (bins.length && existsSync(dockerfile)) {
+  if (bins.length && listings.has(crate.dir, 'Dockerfile')) {
     facts.docker = {
-      port: exposedPort(readFileSync(dockerfile, 'utf8')),
-      hasDockerignore: existsSync(join(workspaceRoot, cargoRoot, '.dockerignore')),
+      port: exposedPort(readFileSync(join(workspaceRoot, crate.dir, 'Dockerfile'), 'utf8')),
+      hasDockerignore: listings.has(cargoRoot, '.dockerignore'),
     };
   }
   return facts;
-}
-
-/** Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates. */
-export function isVendored(workspaceRoot: string, file: string): boolean {
-  return existsSync(join(workspaceRoot, posix.dirname(file), '.cargo-checksum.json'));
 }
 
 export function logWarnings(graph: CargoGraph, manifestCount: number): void {
@@ -75,13 +70,13 @@ export const createNodes: CreateNodes<RustDockerPluginOptions> = [
   CARGO_MANIFEST_GLOB,
   (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
-    const manifestFiles = files.filter((f) => !isVendored(context.workspaceRoot, f));
-    const graph = analyzeCargo(context.workspaceRoot, manifestFiles);
-    logWarnings(graph, manifestFiles.length);
+    const graph = analyzeCargo(context.workspaceRoot, [...files]);
+    logWarnings(graph, files.length);
+    const listings = new FolderListings(context.workspaceRoot);
     const results: Array<readonly [string, CreateNodesResult]> = files.map((file) => {
       const crate = graph.model.crates.get(posix.dirname(file));
       if (!crate || crate.manifest.file !== file) return [file, {}] as const;
-      const project = crateProject(crateFacts(context.workspaceRoot, crate, graph), options);
+      const project = crateProject(crateFacts(context.workspaceRoot, crate, graph, listings), options);
       return [file, { projects: { [project.root]: project } }] as const;
     });
     // External crates from the lockfiles hang on the first manifest's result.

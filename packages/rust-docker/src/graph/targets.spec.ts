@@ -7,23 +7,33 @@ const service: CrateFacts = {
   cargoRoot: '.',
   bins: ['api'],
   tags: ['scope:billing'],
-  cargoRootFiles: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml'],
+  cargoRootFiles: ['Cargo.toml', 'rust-toolchain.toml'],
+  hasLockfile: true,
+  productionDeps: ['rust-core'],
+  testDeps: ['fixtures', 'rust-core'],
+  productionExternals: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'],
+  testExternals: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0', 'cargo:tower@0.5.1'],
   docker: { port: 8081, hasDockerignore: true },
 };
 
 const library: CrateFacts = {
-  name: 'core',
+  name: 'rust-core',
   packageName: 'core',
   root: 'libs/core',
   cargoRoot: '.',
   bins: [],
-  cargoRootFiles: ['Cargo.toml', 'Cargo.lock'],
+  cargoRootFiles: ['Cargo.toml'],
+  hasLockfile: false,
+  productionDeps: [],
+  testDeps: [],
+  productionExternals: [],
+  testExternals: [],
 };
 
 const defaults = normalizePluginOptions(undefined);
 
 describe('normalizePluginOptions', () => {
-  it('names the targets build, test, lint, docker-build, docker-run and health-check by default', () => {
+  it('names the targets build, test, lint, deps, docker-build, docker-run and health-check by default', () => {
     expect(defaults).toEqual({
       buildTargetName: 'build',
       testTargetName: 'test',
@@ -31,6 +41,7 @@ describe('normalizePluginOptions', () => {
       dockerBuildTargetName: 'docker-build',
       dockerRunTargetName: 'docker-run',
       healthCheckTargetName: 'health-check',
+      depsTargetName: 'deps',
     });
   });
 
@@ -38,8 +49,8 @@ describe('normalizePluginOptions', () => {
     expect(normalizePluginOptions({ buildTargetName: 'cargo-build' }).buildTargetName).toBe('cargo-build');
   });
 
-  it('lists the Cargo files that decide every build', () => {
-    expect(CARGO_ROOT_FILES).toEqual(['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config']);
+  it('lists the Cargo files outside a crate that decide every build (Cargo.lock is hashed through external nodes)', () => {
+    expect(CARGO_ROOT_FILES).toEqual(['Cargo.toml', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config']);
   });
 });
 
@@ -56,8 +67,8 @@ describe('crateProject', () => {
   });
 
   it('has cargo and docker targets, grouped', () => {
-    expect(Object.keys(targets)).toEqual(['build', 'test', 'lint', 'docker-build', 'docker-run', 'health-check']);
-    expect(project.metadata?.targetGroups).toEqual({ Cargo: ['build', 'test', 'lint'], Docker: ['docker-build', 'docker-run', 'health-check'] });
+    expect(Object.keys(targets)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'health-check']);
+    expect(project.metadata?.targetGroups).toEqual({ Cargo: ['build', 'test', 'lint', 'deps'], Docker: ['docker-build', 'docker-run', 'health-check'] });
   });
 
   it('uses the target names from the options', () => {
@@ -65,14 +76,15 @@ describe('crateProject', () => {
       buildTargetName: 'cargo-build',
       testTargetName: 'cargo-test',
       lintTargetName: 'clippy',
+      depsTargetName: 'tree',
       dockerBuildTargetName: 'image',
       dockerRunTargetName: 'serve',
       healthCheckTargetName: 'smoke',
     });
-    expect(Object.keys(renamed.targets!)).toEqual(['cargo-build', 'cargo-test', 'clippy', 'image', 'serve', 'smoke']);
+    expect(Object.keys(renamed.targets!)).toEqual(['cargo-build', 'cargo-test', 'clippy', 'tree', 'image', 'serve', 'smoke']);
     expect(renamed.targets!.serve.dependsOn).toEqual(['image']);
     expect(renamed.targets!.smoke.dependsOn).toEqual(['image']);
-    expect(renamed.metadata?.targetGroups).toEqual({ Cargo: ['cargo-build', 'cargo-test', 'clippy'], Docker: ['image', 'serve', 'smoke'] });
+    expect(renamed.metadata?.targetGroups).toEqual({ Cargo: ['cargo-build', 'cargo-test', 'clippy', 'tree'], Docker: ['image', 'serve', 'smoke'] });
   });
 
   it('runs cargo through the plugin executor for the package', () => {
@@ -80,13 +92,15 @@ describe('crateProject', () => {
     expect(targets.build.options).toEqual({ command: 'build', package: 'api', release: true, outputPath: 'dist/services/api/bin' });
     expect(targets.test.options).toEqual({ command: 'test', package: 'api' });
     expect(targets.lint.options).toEqual({ command: 'clippy', package: 'api' });
+    expect(targets.deps.options).toEqual({ command: 'tree', package: 'api' });
   });
 
-  it('caches the cargo targets and docker-build, but not the health check', () => {
+  it('caches the cargo targets and docker-build, but not deps nor the health check', () => {
     expect(targets.build.cache).toBe(true);
     expect(targets.test.cache).toBe(true);
     expect(targets.lint.cache).toBe(true);
     expect(targets['docker-build'].cache).toBe(true);
+    expect(targets.deps.cache).toBe(false);
     expect(targets['health-check'].cache).toBe(false);
   });
 
@@ -98,36 +112,59 @@ describe('crateProject', () => {
     expect(targets['health-check']).toEqual(expect.objectContaining({ executor: '@org/rust-docker:health-check', dependsOn: ['docker-build'], options: { port: 8081 } }));
   });
 
-  it('takes the root Cargo files, dependencies production files and the toolchain as cargo inputs', () => {
-    for (const name of ['build', 'test', 'lint']) {
-      expect(targets[name].inputs).toEqual([
-        'default',
-        '^production',
-        '{workspaceRoot}/Cargo.toml',
-        '{workspaceRoot}/Cargo.lock',
-        '{workspaceRoot}/rust-toolchain.toml',
-        { env: 'RUSTFLAGS' },
-        { runtime: 'rustc --version' },
-      ]);
-    }
+  it('builds from production files: its own, those of the crates it is built from, the root files, its external crates and the toolchain', () => {
+    expect(targets.build.inputs).toEqual([
+      'production',
+      { input: 'production', projects: ['rust-core'] },
+      '{workspaceRoot}/Cargo.toml',
+      '{workspaceRoot}/rust-toolchain.toml',
+      { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'] },
+      { env: 'RUSTFLAGS' },
+      { runtime: 'rustc --version' },
+    ]);
   });
 
-  it('takes the root Cargo files and the .dockerignore as docker-build inputs', () => {
-    expect(targets['docker-build'].inputs).toEqual([
+  it('tests and lints from all its own files and the test closure, dev-dependencies included', () => {
+    const testInputs = [
       'default',
-      '^production',
+      { input: 'production', projects: ['fixtures', 'rust-core'] },
       '{workspaceRoot}/Cargo.toml',
-      '{workspaceRoot}/Cargo.lock',
       '{workspaceRoot}/rust-toolchain.toml',
+      { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0', 'cargo:tower@0.5.1'] },
+      { env: 'RUSTFLAGS' },
+      { runtime: 'rustc --version' },
+    ];
+    expect(targets.test.inputs).toEqual(testInputs);
+    expect(targets.lint.inputs).toEqual(testInputs);
+  });
+
+  it('makes the deps target depend on the lockfile and root manifest only', () => {
+    expect(targets.deps.inputs).toEqual(['{workspaceRoot}/Cargo.lock', '{workspaceRoot}/Cargo.toml']);
+    expect(targets.deps.executor).toBe('@org/rust-docker:cargo');
+  });
+
+  it('builds images from the production inputs and the .dockerignore', () => {
+    expect(targets['docker-build'].inputs).toEqual([
+      'production',
+      { input: 'production', projects: ['rust-core'] },
+      '{workspaceRoot}/Cargo.toml',
+      '{workspaceRoot}/rust-toolchain.toml',
+      { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'] },
       '{workspaceRoot}/.dockerignore',
     ]);
     const withoutIgnore = crateProject({ ...service, docker: { port: 8081, hasDockerignore: false } }, defaults);
     expect(withoutIgnore.targets!['docker-build'].inputs).not.toContain('{workspaceRoot}/.dockerignore');
   });
 
+  it('lists no dependency input when the crate depends on no other crate', () => {
+    const p = crateProject(library, defaults);
+    expect(p.targets!.build.inputs).toEqual(['production', '{workspaceRoot}/Cargo.toml', { externalDependencies: [] }, { env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }]);
+  });
+
   it('points root files at a Cargo workspace in a subfolder', () => {
-    const nested = crateProject({ ...service, root: 'rust/api', cargoRoot: 'rust', cargoRootFiles: ['Cargo.lock'] }, defaults);
-    expect(nested.targets!.build.inputs).toContain('{workspaceRoot}/rust/Cargo.lock');
+    const nested = crateProject({ ...service, root: 'rust/api', cargoRoot: 'rust', cargoRootFiles: ['Cargo.toml'] }, defaults);
+    expect(nested.targets!.build.inputs).toContain('{workspaceRoot}/rust/Cargo.toml');
+    expect(nested.targets!.deps.inputs).toEqual(['{workspaceRoot}/rust/Cargo.lock', '{workspaceRoot}/rust/Cargo.toml']);
     expect(nested.targets!['docker-build'].inputs).toContain('{workspaceRoot}/rust/.dockerignore');
   });
 
@@ -151,17 +188,19 @@ describe('crateProject', () => {
   it('gives no docker targets to a crate without Docker facts', () => {
     const { docker: _docker, ...noDocker } = service;
     const p = crateProject(noDocker, defaults);
-    expect(Object.keys(p.targets!)).toEqual(['build', 'test', 'lint']);
+    expect(Object.keys(p.targets!)).toEqual(['build', 'test', 'lint', 'deps']);
     expect(p.metadata?.technologies).toEqual(['rust']);
-    expect(p.metadata?.targetGroups).toEqual({ Cargo: ['build', 'test', 'lint'] });
+    expect(p.metadata?.targetGroups).toEqual({ Cargo: ['build', 'test', 'lint', 'deps'] });
     expect(p.projectType).toBe('application');
   });
 
-  it('gives a library crate no build outputs and no output path', () => {
+  it('gives a library crate no build outputs, no output path, and no deps target without a lockfile', () => {
     const p = crateProject(library, defaults);
     expect(p.projectType).toBe('library');
+    expect(Object.keys(p.targets!)).toEqual(['build', 'test', 'lint']);
     expect(p.targets!.build.outputs).toEqual([]);
     expect(p.targets!.build.options).toEqual({ command: 'build', package: 'core', release: true });
+    expect(p.name).toBe('rust-core');
     expect(p).not.toHaveProperty('tags');
   });
 
@@ -169,11 +208,5 @@ describe('crateProject', () => {
     const p = crateProject({ ...service, root: '.' }, defaults);
     expect(p.targets!.build.outputs).toEqual(['{workspaceRoot}/dist/bin']);
     expect(p.targets!['docker-build'].outputs).toEqual(['{workspaceRoot}/dist/docker']);
-  });
-
-  it('names the Nx project by the override while cargo keeps the package name', () => {
-    const p = crateProject({ ...service, name: 'billing-api' }, defaults);
-    expect(p.name).toBe('billing-api');
-    expect(p.targets!.build.options.package).toBe('api');
   });
 });

@@ -1,0 +1,148 @@
+import * as TOML from '@iarna/toml';
+import { buildKitPath, removeImages, STAND_IN_RUST_IMAGE } from './helpers/docker';
+import { run } from './helpers/run';
+import { createWorkspace, useBaseImages, type Workspace } from './helpers/workspace';
+
+/**
+ * `nx affected` in a real workspace with git: two services sharing a library, a crate
+ * nobody depends on, and one test-only dependency. Listing is safe (every edge kind
+ * counts); hashing is precise (what cannot change a build never invalidates it).
+ */
+describe('affected: exactly what a change touches', () => {
+  let ws: Workspace;
+  const env = { PATH: buildKitPath() };
+
+  const affected = (target?: string) =>
+    ws
+      .nx(['show', 'projects', '--affected', '--base=HEAD', ...(target ? ['--withTarget', target] : [])])
+      .stdout.split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
+
+  /** Runs `nx affected -t <target>` and returns which tasks ran and which were cache hits. */
+  const runAffected = (target: string) => {
+    const out = ws.nx(['affected', '-t', target, '--base=HEAD', '--output-style=static']).output;
+    const tasks = [...out.matchAll(/> nx run (\S+):\S+(?: +\[(local cache|existing outputs match the cache, left as is)\])?/g)];
+    return {
+      ran: tasks.filter((t) => !t[2]).map((t) => t[1]).sort(),
+      cached: tasks.filter((t) => t[2]).map((t) => t[1]).sort(),
+      output: out,
+    };
+  };
+
+  const revert = () => {
+    ws.git(['checkout', '--', '.']);
+    ws.git(['clean', '-fdq', '--', 'api', 'worker', 'shared', 'lonely']);
+  };
+
+  beforeAll(() => {
+    ws = createWorkspace('affected', env);
+    ws.nx(['g', '@org/rust-docker:init']);
+    ws.nx(['g', '@org/rust-docker:service', 'api']);
+    ws.nx(['g', '@org/rust-docker:service', 'worker']);
+    ws.nx(['g', '@org/rust-docker:library', 'shared', '--service=api,worker']);
+    ws.nx(['g', '@org/rust-docker:library', 'lonely']);
+    // A test-only dependency: api's tests use `testkit`, its binary never does.
+    ws.nx(['g', '@org/rust-docker:library', 'testkit']);
+    ws.write('api/Cargo.toml', `${ws.read('api/Cargo.toml')}\n[dev-dependencies]\ntestkit = { path = "../testkit" }\n`);
+    // An external crate only worker uses, locked one version back so a later bump changes
+    // one Cargo.lock entry and no manifest.
+    ws.write('worker/Cargo.toml', ws.read('worker/Cargo.toml').replace('[dependencies]\n', '[dependencies]\nitoa = "1"\n'));
+    run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.14'], { cwd: ws.root, quiet: true });
+    useBaseImages(ws, { RUST_IMAGE: STAND_IN_RUST_IMAGE });
+    ws.git(['add', '-A']);
+    ws.git(['commit', '-qm', 'two services, a shared library, a lonely crate']);
+  });
+
+  afterAll(() => {
+    removeImages('api');
+    removeImages('worker');
+    ws?.remove();
+  });
+
+  it('knows the crate graph: edges by kind, and external crates from Cargo.lock', () => {
+    const graph = JSON.parse(run(process.execPath, ['-e', `
+      const { createProjectGraphAsync } = require('nx/src/devkit-exports');
+      createProjectGraphAsync().then((g) => console.log(JSON.stringify({ deps: g.dependencies, external: Object.keys(g.externalNodes) })));
+    `], { cwd: ws.root, env: { ...process.env, NX_DAEMON: 'false' }, quiet: true }).stdout);
+    const edges = (p: string) => graph.deps[p].filter((d: any) => !d.target.startsWith('cargo:')).map((d: any) => `${d.target}:${d.type}`).sort();
+    expect(edges('api')).toEqual(['shared:static', 'testkit:dynamic']);
+    expect(edges('worker')).toEqual(['shared:static']);
+    expect(edges('lonely')).toEqual([]);
+    expect(graph.external).toContain('cargo:itoa@1.0.14');
+    expect(graph.deps.worker.map((d: any) => d.target)).toContain('cargo:itoa@1.0.14');
+    expect(graph.deps.api.map((d: any) => d.target)).not.toContain('cargo:itoa@1.0.14');
+  });
+
+  it('a change to one service affects only that service', () => {
+    ws.write('api/src/main.rs', ws.read('api/src/main.rs').replace('"status": "ok"', '"status": "ok", "api": true'));
+    try {
+      expect(affected()).toEqual(['api']);
+    } finally {
+      revert();
+    }
+  });
+
+  it('a change to a crate nobody depends on affects nothing else', () => {
+    ws.write('lonely/src/lib.rs', `${ws.read('lonely/src/lib.rs')}\npub const EDITED: bool = true;\n`);
+    try {
+      expect(affected()).toEqual(['lonely']);
+      expect(affected('docker-build')).toEqual([]);
+    } finally {
+      revert();
+    }
+  });
+
+  it('a change to the shared library affects both services, and builds exactly their images', () => {
+    // Cold builds first, so the change below is measured against a cached state.
+    ws.nx(['run-many', '-t', 'docker-build']);
+    ws.write('shared/src/lib.rs', ws.read('shared/src/lib.rs').replace('Hello, {name}!', 'Hi, {name}!'));
+    try {
+      expect(affected()).toEqual(['api', 'shared', 'worker']);
+      expect(affected('docker-build')).toEqual(['api', 'worker']);
+      const result = runAffected('docker-build');
+      expect(result.ran).toEqual(['api', 'worker']);
+      expect(result.cached).toEqual([]);
+      // Each service's image rebuilt the library and the service, nothing from crates.io.
+      const compiled = [...result.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
+      expect(new Set(compiled)).toEqual(new Set(['shared', 'api', 'worker']));
+    } finally {
+      revert();
+    }
+  });
+
+  it('a change to a test-only dependency is listed for the service, but its image is a cache hit', () => {
+    ws.nx(['run-many', '-t', 'docker-build']);
+    ws.write('testkit/src/lib.rs', `${ws.read('testkit/src/lib.rs')}\npub const EDITED: bool = true;\n`);
+    try {
+      expect(affected()).toEqual(['api', 'testkit']);
+      const result = runAffected('docker-build');
+      expect(result.ran).toEqual([]);
+      expect(result.cached).toEqual(['api']);
+    } finally {
+      revert();
+    }
+  });
+
+  it('a Cargo.lock bump rebuilds only the image of the service that uses the bumped crate', () => {
+    ws.nx(['run-many', '-t', 'docker-build']);
+    run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.15'], { cwd: ws.root, quiet: true });
+    expect(ws.git(['status', '--porcelain']).stdout.trim()).toBe('M Cargo.lock');
+    const lock = TOML.parse(ws.read('Cargo.lock')) as any;
+    expect(lock.package.find((p: any) => p.name === 'itoa').version).toBe('1.0.15');
+    try {
+      // Listed safely: every crate with external dependencies may be touched by a lock change...
+      expect(affected('docker-build')).toEqual(['api', 'worker']);
+      // ...and hashed precisely: only worker's closure of external crates changed.
+      const result = runAffected('docker-build');
+      expect(result.ran).toEqual(['worker']);
+      expect(result.cached).toEqual(['api']);
+      const compiled = [...result.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
+      expect(compiled).toEqual(expect.arrayContaining(['itoa', 'worker']));
+      expect(compiled).not.toContain('tokio');
+    } finally {
+      revert();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+
+/**
+ * Cargo workspaces of varied shape, with path dependencies only (so cargo can read them
+ * offline): glob members and `exclude`, an implicit member reached only by a path
+ * dependency, `[workspace.dependencies]` inheritance, renamed, dev, build and
+ * target-specific dependencies, a dev-only cycle, a nested workspace and a standalone
+ * crate. Deterministic for a given seed.
+ */
+export interface SyntheticOptions {
+  crates: number;
+  seed?: number;
+  /** Fraction of crates that are services (binaries). */
+  services?: number;
+}
+
+export interface SyntheticWorkspace {
+  /** Folders (relative) that hold a Cargo workspace root or a standalone crate. */
+  cargoRoots: string[];
+  crateDirs: string[];
+}
+
+function random(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+function write(root: string, file: string, content: string): void {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), content);
+}
+
+interface Dep {
+  key: string;
+  spec: string;
+}
+
+function crateManifest(name: string, sections: Record<string, Dep[]>, bin: boolean): string {
+  let out = `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n`;
+  if (bin) out += `\n[[bin]]\nname = "${name}"\npath = "src/main.rs"\n`;
+  for (const [section, deps] of Object.entries(sections)) {
+    if (!deps.length) continue;
+    out += `\n[${section}]\n${deps.map((d) => `${d.key} = ${d.spec}`).join('\n')}\n`;
+  }
+  return out;
+}
+
+export function writeSyntheticWorkspace(root: string, options: SyntheticOptions): SyntheticWorkspace {
+  const rand = random(options.seed ?? 42);
+  const n = Math.max(options.crates, 8);
+  const serviceShare = options.services ?? 0.2;
+  const dirs: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const service = i >= n * (1 - serviceShare);
+    names.push(service ? `svc-${i}` : `lib-${i}`);
+    dirs.push(service ? `services/svc-${i}` : i % 7 === 3 ? `libs/group-${i % 3}/lib-${i}` : `crates/lib-${i}`);
+  }
+  // lib-1 is reached only through a path dependency: an implicit member.
+  dirs[1] = 'extra/lib-1';
+  // lib-2 is inherited through [workspace.dependencies].
+  const inherited = 2;
+
+  const sections = dirs.map(() => ({ dependencies: [] as Dep[], 'dev-dependencies': [] as Dep[], 'build-dependencies': [] as Dep[], "target.'cfg(unix)'.dependencies": [] as Dep[] }));
+  const rel = (from: number, to: number) => posix.relative(dirs[from], dirs[to]);
+  for (let i = 3; i < n; i++) {
+    const count = 1 + Math.floor(rand() * 3);
+    const used = new Set<number>();
+    for (let k = 0; k < count; k++) {
+      const j = Math.floor(rand() * i);
+      if (used.has(j)) continue;
+      used.add(j);
+      const roll = rand();
+      if (j === inherited) {
+        sections[i].dependencies.push({ key: names[j], spec: '{ workspace = true }' });
+      } else if (roll < 0.6) {
+        sections[i].dependencies.push({ key: names[j], spec: `{ path = "${rel(i, j)}" }` });
+      } else if (roll < 0.75) {
+        sections[i]['dev-dependencies'].push({ key: names[j], spec: `{ path = "${rel(i, j)}" }` });
+      } else if (roll < 0.85) {
+        sections[i]['build-dependencies'].push({ key: names[j], spec: `{ path = "${rel(i, j)}" }` });
+      } else if (roll < 0.93) {
+        sections[i]["target.'cfg(unix)'.dependencies"].push({ key: names[j], spec: `{ path = "${rel(i, j)}" }` });
+      } else {
+        sections[i].dependencies.push({ key: `alias_${j}`, spec: `{ path = "${rel(i, j)}", package = "${names[j]}" }` });
+      }
+    }
+  }
+  // Every crate reaches lib-1 at least once, so the implicit member is always reached.
+  const mentions = (i: number, key: string) => Object.values(sections[i]).some((deps) => deps.some((d) => d.key === key));
+  if (!mentions(3, names[1])) sections[3].dependencies.push({ key: names[1], spec: `{ path = "${rel(3, 1)}" }` });
+  // A dev-only cycle, which Cargo allows: lib-4 dev-depends on a crate that depends on it.
+  const cyclic = Math.min(n - 1, 5);
+  if (!mentions(cyclic, names[4])) sections[cyclic].dependencies.push({ key: names[4], spec: `{ path = "${rel(cyclic, 4)}" }` });
+  if (!mentions(4, names[cyclic])) sections[4]['dev-dependencies'].push({ key: names[cyclic], spec: `{ path = "${rel(4, cyclic)}" }` });
+
+  for (let i = 0; i < n; i++) {
+    const bin = names[i].startsWith('svc-');
+    write(root, `${dirs[i]}/Cargo.toml`, crateManifest(names[i], sections[i], bin));
+    write(root, `${dirs[i]}/src/${bin ? 'main' : 'lib'}.rs`, bin ? 'fn main() {}\n' : '');
+  }
+  write(
+    root,
+    'Cargo.toml',
+    `# synthetic workspace\n[workspace]\nresolver = "2"\nmembers = ["crates/*", "services/*", "libs/**/lib-*"]\nexclude = ["nested", "tools"]\n\n[workspace.dependencies]\n${names[inherited]} = { path = "${dirs[inherited]}" }\n`,
+  );
+
+  // A nested workspace of its own, and a standalone crate, both excluded from the root.
+  write(root, 'nested/Cargo.toml', '[workspace]\nresolver = "2"\nmembers = ["a", "b"]\n');
+  write(root, 'nested/a/Cargo.toml', crateManifest('nested-a', { dependencies: [{ key: 'nested-b', spec: '{ path = "../b" }' }] }, false));
+  write(root, 'nested/a/src/lib.rs', '');
+  write(root, 'nested/b/Cargo.toml', crateManifest('nested-b', {}, false));
+  write(root, 'nested/b/src/lib.rs', '');
+  write(root, 'tools/standalone/Cargo.toml', crateManifest('standalone', { dependencies: [] }, true));
+  write(root, 'tools/standalone/src/main.rs', 'fn main() {}\n');
+
+  return {
+    cargoRoots: ['.', 'nested', 'tools/standalone'],
+    crateDirs: [...dirs, 'nested/a', 'nested/b', 'tools/standalone'],
+  };
+}
