@@ -380,10 +380,7 @@ version = "1.0.0"
     expect(() => TOML.parse(pruned)).not.toThrow();
   });
 
-  // BUG: when a local (path) crate and a registry crate share name and version, Cargo writes the
-  // local one as "name version" (path sources are never written); encode() writes `(${p.source})`
-  // for it, i.e. "log 0.4.22 (undefined)", and `cargo build --locked` then rejects the lockfile.
-  it.failing('writes a local package that shares name and version with a registry one without a source', () => {
+  it('writes a local package that shares name and version with a registry one without a source', () => {
     const lock = `version = 4
 
 [[package]]

@@ -98,7 +98,8 @@ export function pruneLockfile(text: string, roots: string[]): string {
   }
   const encode = (p: LockPackage): string => {
     const perVersion = versions.get(p.name)!;
-    if (perVersion.get(p.version)! > 1) return `${p.name} ${p.version} (${p.source})`;
+    // A path crate has no source to name: Cargo writes just its name and version.
+    if (perVersion.get(p.version)! > 1) return p.source ? `${p.name} ${p.version} (${p.source})` : `${p.name} ${p.version}`;
     return perVersion.size === 1 ? p.name : `${p.name} ${p.version}`;
   };
   const body = kept

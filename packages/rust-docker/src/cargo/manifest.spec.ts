@@ -220,8 +220,7 @@ describe('parseCargoManifest', () => {
     expect(error.line).toBe(2);
   });
 
-  // BUG: same `^\s*` problem in lineOf: a blank line before [package] makes the line one too small.
-  it.failing('points at the [package] line even after a blank line', () => {
+  it('points at the [package] line even after a blank line', () => {
     expect(parseError('# app\n\n[package]\nversion = "1.0.0"\n').line).toBe(3);
   });
 });

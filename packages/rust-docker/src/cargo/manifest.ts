@@ -24,6 +24,8 @@ export interface WorkspaceSection {
   exclude: string[];
   /** `[workspace.dependencies]`: key → path (relative to the workspace root) and package name. */
   dependencies: Record<string, { path?: string; packageName?: string }>;
+  /** `[workspace.package].version`, which members inherit with `version.workspace = true`. */
+  packageVersion?: string;
 }
 
 export interface BinaryTarget {
@@ -39,6 +41,8 @@ export interface CargoManifest {
   dir: string;
   packageName?: string;
   version?: string;
+  /** `version.workspace = true`: the version is `[workspace.package].version`. */
+  inheritsVersion?: boolean;
   /** `package.workspace = "..."`: an explicit workspace root. */
   workspaceRootHint?: string;
   workspace?: WorkspaceSection;
@@ -152,10 +156,11 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
   if (isTable(root.package)) {
     const pkg = root.package;
     if (typeof pkg.name !== 'string') {
-      throw new ManifestError(normalizedFile, '[package] has no `name`', lineOf(text, /^\s*\[package\]/m));
+      throw new ManifestError(normalizedFile, '[package] has no `name`', lineOf(text, /^[ \t]*\[package\]/m));
     }
     manifest.packageName = pkg.name;
     manifest.version = stringOrUndefined(pkg.version);
+    if (isTable(pkg.version) && pkg.version.workspace === true) manifest.inheritsVersion = true;
     manifest.workspaceRootHint = stringOrUndefined(pkg.workspace);
     if (pkg.autobins === false) manifest.autobins = false;
     if (pkg.autolib === false) manifest.autolib = false;
@@ -187,6 +192,7 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
       members: stringArray(ws.members),
       exclude: stringArray(ws.exclude),
       dependencies,
+      packageVersion: isTable(ws.package) ? stringOrUndefined(ws.package.version) : undefined,
     };
   }
   return manifest;

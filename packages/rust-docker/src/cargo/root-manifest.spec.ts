@@ -70,9 +70,7 @@ describe('ensureCargoWorkspace', () => {
     expect(doc.workspace).toEqual({ dependencies: { serde: '1' }, resolver: '2', members: [] });
   });
 
-  // BUG: findTable only sees `[profile.release]` headers; a profile written with dotted keys under
-  // `[profile]` is not found, a second `[profile.release]` is appended and the TOML is invalid.
-  it.failing('keeps a release profile written with dotted keys', () => {
+  it('keeps a release profile written with dotted keys', () => {
     const doc = parse(ensureCargoWorkspace('[workspace]\nmembers = []\n\n[profile]\nrelease.lto = "thin"\n'));
     expect(doc.profile.release.lto).toBe('thin');
   });

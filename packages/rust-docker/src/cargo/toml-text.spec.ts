@@ -267,10 +267,7 @@ describe('toml-text', () => {
       expect(out).toBe('[workspace]\nresolver = "2" # r\nmembers = ["a"]\n\n[profile.release]\nlto = true\n');
     });
 
-    // BUG: the new key goes after the table's last non-blank character, which here is the comment
-    // that introduces the NEXT table: "# Release settings" ends up above `members` and the blank line
-    // that separated the two tables is lost.
-    it.failing('does not put a new key below a comment that belongs to the next table', () => {
+    it('does not put a new key below a comment that belongs to the next table', () => {
       const text = '[workspace]\nresolver = "2"\n\n# Release settings\n[profile.release]\nlto = true\n';
       const out = addToStringArray(text, 'workspace', 'members', 'a');
       expect(parse(out).workspace.members).toEqual(['a']);
@@ -286,10 +283,11 @@ describe('toml-text', () => {
 
     it('does not confuse [[bin]] with a [bin] table', () => {
       const text = '[[bin]]\nname = "a"\n';
-      const out = addToStringArray(text, 'bin', 'members', 'x');
-      expect(() => parse(out)).toThrow();
-      // Adding to an array table is never asked for; what matters is that [[bin]] stays as it was.
-      expect(out.startsWith(text)).toBe(true);
+      // Adding to an array table is never asked for; what matters is that [[bin]] is never
+      // rewritten into invalid TOML: the edit is refused with a message saying what to do.
+      expect(() => addToStringArray(text, 'bin', 'members', 'x')).toThrow(
+        "cannot add members to [bin] automatically with this file's layout; add it by hand and run the command again.",
+      );
     });
 
     it.each([
@@ -345,9 +343,7 @@ describe('toml-text', () => {
       expect(parse(out).profile.release).toEqual({ lto: 1, strip: true });
     });
 
-    // BUG: a header on the last line with no newline after it has bodyStart === text.length, and
-    // the entries are spliced right after the `]`: "[workspace]resolver = ..." is not TOML.
-    it.failing('fills an empty table whose header is the last line, without a trailing newline', () => {
+    it('fills an empty table whose header is the last line, without a trailing newline', () => {
       const out = ensureTableEntries('[package]\nname = "a"\n\n[profile.release]', 'profile.release', entries);
       expect(parse(out).profile.release).toEqual({ strip: true, lto: true });
     });
@@ -358,10 +354,7 @@ describe('toml-text', () => {
       expect(parse(out).profile.release).toEqual({ notes: 'lto = false\n', strip: true, lto: true });
     });
 
-    // BUG: a dependency written as its own sub-table ([workspace.dependencies.tokio]) or with dotted
-    // keys (tokio.version = "1") is not seen as present, so a second `tokio` is added and the
-    // manifest no longer parses ("Can't redefine existing key").
-    it.failing('does not add a key that the table already defines as a sub-table or with dotted keys', () => {
+    it('does not add a key that the table already defines as a sub-table or with dotted keys', () => {
       const subTable = '[workspace]\nmembers = []\n\n[workspace.dependencies]\naxum = "0.8"\n\n[workspace.dependencies.tokio]\nversion = "1"\n';
       const dotted = '[workspace.dependencies]\ntokio.version = "1"\ntokio.features = ["full"]\n';
       for (const text of [subTable, dotted]) {

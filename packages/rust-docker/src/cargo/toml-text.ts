@@ -1,3 +1,5 @@
+import * as TOML from '@iarna/toml';
+
 /**
  * Format-preserving edits of TOML text. `@iarna/toml` parses and stringifies, but a
  * stringify drops comments and reorders keys; a user's root Cargo.toml must keep both.
@@ -209,28 +211,60 @@ export function appendToArray(text: string, span: ValueSpan, item: string): stri
   return text.slice(0, insertAt) + addition + text.slice(insertAt);
 }
 
+/** The value at a dotted table path in a parsed document, however the file spells it. */
+function tableAt(doc: Record<string, unknown>, tableName: string): Record<string, unknown> | undefined {
+  let node: unknown = doc;
+  for (const part of tableName ? tableName.split('.') : []) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>) : undefined;
+}
+
+/** Throws a clear error when an edit would leave invalid TOML (an unusual layout). */
+function checked(after: string, what: string): string {
+  try {
+    TOML.parse(after);
+  } catch {
+    throw new Error(`cannot ${what} automatically with this file's layout; add it by hand and run the command again.`);
+  }
+  return after;
+}
+
 /** Adds `key = value` lines missing from a table, creating the table at the end if absent. */
 export function ensureTableEntries(
   text: string,
   tableName: string,
   entries: Array<[key: string, valueLiteral: string]>,
 ): string {
-  const table = findTable(text, tableName);
-  if (!table) {
-    const body = entries.map(([k, v]) => `${k} = ${v}`).join('\n');
-    const sep = text.length === 0 || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
-    return `${text}${sep}[${tableName}]\n${body}\n`;
-  }
-  const missing = entries.filter(([k]) => !findValue(text, table, k));
+  // Ask the parsed document which keys exist: `[a.b.key]` tables and `key.sub = ...`
+  // dotted keys define a key without a `key =` line.
+  const existing = tableAt(TOML.parse(text) as Record<string, unknown>, tableName) ?? {};
+  const missing = entries.filter(([k]) => !(k in existing));
   if (missing.length === 0) return text;
   const lines = missing.map(([k, v]) => `${k} = ${v}`).join('\n');
-  // After the table's last non-blank character, so blank separator lines stay where they are.
-  let lastContent = table.end;
-  while (lastContent > table.bodyStart && /\s/.test(text[lastContent - 1])) lastContent--;
-  if (lastContent === table.bodyStart) {
-    return text.slice(0, table.bodyStart) + lines + '\n' + text.slice(table.bodyStart);
+  const what = `add ${missing.map(([k]) => k).join(', ')} to [${tableName}]`;
+  const table = findTable(text, tableName);
+  if (!table) {
+    const sep = text.length === 0 || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+    return checked(`${text}${sep}[${tableName}]\n${lines}\n`, what);
   }
-  return text.slice(0, lastContent) + '\n' + lines + text.slice(lastContent);
+  // After the table's last key, above any blank lines and comments that introduce the
+  // next table, so those stay with it.
+  let end = table.end;
+  const body = text.slice(table.bodyStart, end).split('\n');
+  let trailing = 0;
+  for (let k = body.length - 1; k >= 0; k--) {
+    const line = body[k].trim();
+    if (line !== '' && !line.startsWith('#')) break;
+    trailing += body[k].length + (k > 0 ? 1 : 0);
+  }
+  end -= trailing;
+  if (end <= table.bodyStart) {
+    const prefix = table.bodyStart > 0 && text[table.bodyStart - 1] !== '\n' ? '\n' : '';
+    return checked(text.slice(0, table.bodyStart) + prefix + lines + '\n' + text.slice(table.bodyStart), what);
+  }
+  return checked(text.slice(0, end) + '\n' + lines + text.slice(end), what);
 }
 
 /** Adds a string to `tableName.key` (an array), creating the key or table when absent. */
@@ -240,5 +274,5 @@ export function addToStringArray(text: string, tableName: string, key: string, i
   const value = findValue(text, table, key);
   if (!value) return ensureTableEntries(text, tableName, [[key, `[${JSON.stringify(item)}]`]]);
   if (readStringArray(text, value).includes(item)) return text;
-  return appendToArray(text, value, item);
+  return checked(appendToArray(text, value, item), `add "${item}" to ${tableName}.${key}`);
 }

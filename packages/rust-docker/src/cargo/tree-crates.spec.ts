@@ -1,6 +1,7 @@
 import * as TOML from '@iarna/toml';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { addPathDependency, findCrates, nameList, requireCrates } from './tree-crates';
+import { addProjectConfiguration } from '@nx/devkit';
+import { addPathDependency, findCrates, nameList, requireCrates, requireFreeName, type TreeCrates } from './tree-crates';
 
 describe('findCrates', () => {
   it('finds crate folders by name and the ports of Dockerfiles next to a Cargo.toml, skipping invalid manifests', () => {
@@ -18,6 +19,28 @@ describe('findCrates', () => {
       ['d', 'd'],
     ]);
     expect([...ports]).toEqual([7000]);
+  });
+
+  it('knows the Nx project name of each crate and which crates have a library target', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('libs/core/Cargo.toml', '[package]\nname = "core"\n\n[package.metadata.nx]\nname = "rust-core"\n');
+    tree.write('libs/core/src/lib.rs', '');
+    tree.write('libs/custom/Cargo.toml', '[package]\nname = "custom"\n\n[lib]\npath = "lib.rs"\n');
+    tree.write('libs/custom/lib.rs', '');
+    tree.write('services/api/Cargo.toml', '[package]\nname = "api"\n');
+    tree.write('services/api/src/main.rs', 'fn main() {}\n');
+    const { byName, byProject, libraries } = findCrates(tree);
+    expect([...byName].sort()).toEqual([
+      ['api', 'services/api'],
+      ['core', 'libs/core'],
+      ['custom', 'libs/custom'],
+    ]);
+    expect([...byProject].sort()).toEqual([
+      ['api', 'services/api'],
+      ['custom', 'libs/custom'],
+      ['rust-core', 'libs/core'],
+    ]);
+    expect([...libraries].sort()).toEqual(['libs/core', 'libs/custom']);
   });
 
   it('skips git-ignored folders', () => {
@@ -41,7 +64,19 @@ describe('nameList', () => {
 });
 
 describe('requireCrates', () => {
-  const crates = { byName: new Map([['core', 'libs/core'], ['api', 'services/api']]), ports: new Set<number>() };
+  const crates: TreeCrates = {
+    byName: new Map([
+      ['core', 'libs/core'],
+      ['api', 'services/api'],
+    ]),
+    byProject: new Map([
+      ['core', 'libs/core'],
+      ['api', 'services/api'],
+    ]),
+    libraries: new Set(['libs/core']),
+    ports: new Set<number>(),
+  };
+  const none: TreeCrates = { byName: new Map(), byProject: new Map(), libraries: new Set(), ports: new Set() };
 
   it('returns each crate with its folder, in the order asked', () => {
     expect(requireCrates(crates, ['core', 'api'], 'library')).toEqual([
@@ -52,7 +87,45 @@ describe('requireCrates', () => {
 
   it('names every missing crate and lists the known ones', () => {
     expect(() => requireCrates(crates, ['core', 'x', 'y'], 'library')).toThrow('no library named "x", "y" in this workspace (crates: api, core).');
-    expect(() => requireCrates({ byName: new Map(), ports: new Set() }, ['x'], 'service')).toThrow('no service named "x" in this workspace (crates: none yet).');
+    expect(() => requireCrates(none, ['x'], 'service')).toThrow('no service named "x" in this workspace (crates: none yet).');
+  });
+
+  it('accepts a crate without a library target unless only libraries are asked for', () => {
+    expect(requireCrates(crates, ['api'], 'library')).toEqual([{ name: 'api', dir: 'services/api' }]);
+    expect(requireCrates(crates, ['core'], 'library', { libraryOnly: true })).toEqual([{ name: 'core', dir: 'libs/core' }]);
+    expect(() => requireCrates(crates, ['core', 'api'], 'library', { libraryOnly: true })).toThrow(
+      '"api" has no library target (src/lib.rs), so Cargo would ignore a dependency on it; depend on a library crate (nx g @org/rust-docker:library).',
+    );
+  });
+
+  it('names every crate without a library target in one message', () => {
+    const two: TreeCrates = { ...crates, byName: new Map([...crates.byName, ['worker', 'services/worker']]) };
+    expect(() => requireCrates(two, ['api', 'worker'], 'library', { libraryOnly: true })).toThrow('"api", "worker" have no library target (src/lib.rs)');
+  });
+});
+
+describe('requireFreeName', () => {
+  const crates: TreeCrates = {
+    byName: new Map([['core', 'libs/core']]),
+    byProject: new Map([['rust-core', 'libs/core']]),
+    libraries: new Set(['libs/core']),
+    ports: new Set<number>(),
+  };
+
+  it('accepts a name no crate or project uses', () => {
+    expect(() => requireFreeName(createTreeWithEmptyWorkspace(), crates, 'api')).not.toThrow();
+  });
+
+  it('rejects a crate name and the Nx name a crate takes through [package.metadata.nx], naming its manifest', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    expect(() => requireFreeName(tree, crates, 'core')).toThrow('a crate or project named "core" already exists (libs/core/Cargo.toml); choose another name.');
+    expect(() => requireFreeName(tree, crates, 'rust-core')).toThrow('a crate or project named "rust-core" already exists (libs/core/Cargo.toml); choose another name.');
+  });
+
+  it('rejects the name of an Nx project that is not a crate', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    addProjectConfiguration(tree, 'web', { root: 'apps/web' });
+    expect(() => requireFreeName(tree, crates, 'web')).toThrow('project "web" already exists (apps/web); choose another name.');
   });
 });
 

@@ -1,26 +1,36 @@
-import { visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import { getProjects, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { exposedPort } from '../docker/dockerfile';
-import { parseCargoManifest } from './manifest';
+import { hasLibrary, parseCargoManifest } from './manifest';
 import { ensureTableEntries } from './toml-text';
 
 /** What generators need to know about the crates already in a workspace (through the Tree). */
 export interface TreeCrates {
   /** Crate name → folder. */
   byName: Map<string, string>;
+  /** Nx project name (`[package.metadata.nx] name`, else the crate name) → folder. */
+  byProject: Map<string, string>;
+  /** Folders of crates with a library target. */
+  libraries: Set<string>;
   /** Ports the services' Dockerfiles EXPOSE. */
   ports: Set<number>;
 }
 
 export function findCrates(tree: Tree): TreeCrates {
   const byName = new Map<string, string>();
+  const byProject = new Map<string, string>();
+  const libraries = new Set<string>();
   const ports = new Set<number>();
   visitNotIgnoredFiles(tree, '', (file) => {
     const base = posix.basename(file);
     if (base === 'Cargo.toml') {
       try {
         const manifest = parseCargoManifest(tree.read(file, 'utf8')!, file);
-        if (manifest.packageName) byName.set(manifest.packageName, manifest.dir);
+        if (manifest.packageName) {
+          byName.set(manifest.packageName, manifest.dir);
+          byProject.set(manifest.nx.name ?? manifest.packageName, manifest.dir);
+          if (hasLibrary(manifest, (rel) => tree.exists(posix.join(manifest.dir, rel)))) libraries.add(manifest.dir);
+        }
       } catch {
         // an invalid manifest is not ours to judge here
       }
@@ -29,7 +39,7 @@ export function findCrates(tree: Tree): TreeCrates {
       if (port) ports.add(port);
     }
   });
-  return { byName, ports };
+  return { byName, byProject, libraries, ports };
 }
 
 /** `--service a --service b` and `--service a,b` alike. */
@@ -39,13 +49,33 @@ export function nameList(value: string | string[] | undefined): string[] {
 }
 
 /** Looks up crates by name, throwing one message that names every missing one. */
-export function requireCrates(crates: TreeCrates, names: string[], what: string): Array<{ name: string; dir: string }> {
+export function requireCrates(
+  crates: TreeCrates,
+  names: string[],
+  what: string,
+  { libraryOnly = false } = {},
+): Array<{ name: string; dir: string }> {
   const missing = names.filter((n) => !crates.byName.has(n));
   if (missing.length) {
     const known = [...crates.byName.keys()].sort().join(', ') || 'none yet';
     throw new Error(`no ${what} named ${missing.map((m) => `"${m}"`).join(', ')} in this workspace (crates: ${known}).`);
   }
-  return names.map((name) => ({ name, dir: crates.byName.get(name)! }));
+  const found = names.map((name) => ({ name, dir: crates.byName.get(name)! }));
+  const notLibraries = libraryOnly ? found.filter((c) => !crates.libraries.has(c.dir)) : [];
+  if (notLibraries.length) {
+    throw new Error(
+      `${notLibraries.map((c) => `"${c.name}"`).join(', ')} ha${notLibraries.length === 1 ? 's' : 've'} no library target (src/lib.rs), so Cargo would ignore a dependency on it; depend on a library crate (nx g @org/rust-docker:library).`,
+    );
+  }
+  return found;
+}
+
+/** Throws when a crate or an Nx project already uses `name`. */
+export function requireFreeName(tree: Tree, crates: TreeCrates, name: string): void {
+  const taken = crates.byName.get(name) ?? crates.byProject.get(name);
+  if (taken) throw new Error(`a crate or project named "${name}" already exists (${posix.join(taken, 'Cargo.toml')}); choose another name.`);
+  const project = getProjects(tree).get(name);
+  if (project) throw new Error(`project "${name}" already exists (${project.root}); choose another name.`);
 }
 
 /** Adds `dependency = { path = "..." }` to a crate's [dependencies], keeping its formatting. */

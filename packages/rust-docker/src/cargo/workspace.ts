@@ -1,6 +1,14 @@
 import { posix } from 'node:path';
 import type { CargoManifest, DependencyDeclaration } from './manifest';
 
+/**
+ * Files at a Cargo root that can change what cargo builds from any crate. Nx selects
+ * affected tasks by matching changed files against their inputs, so Cargo.lock must be
+ * one of them for a lockfile bump to reach any task; docker-build then narrows it down:
+ * an image whose pruned context (with its pruned Cargo.lock) is unchanged is reused.
+ */
+export const CARGO_ROOT_FILES = ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config'];
+
 /** A crate (a manifest with `[package]`) placed in its Cargo workspace. */
 export interface Crate {
   name: string;
@@ -41,9 +49,10 @@ export function globToRegExp(glob: string): RegExp {
   for (let i = 0; i < g.length; i++) {
     const ch = g[i];
     if (ch === '*' && g[i + 1] === '*') {
-      out += '.*';
-      i++;
-      if (g[i + 1] === '/') i++;
+      // `**/` spans whole folders (zero or more), never part of a name.
+      const slashAfter = g[i + 2] === '/';
+      out += slashAfter ? '(?:.*/)?' : '.*';
+      i += slashAfter ? 2 : 1;
     } else if (ch === '*') out += '[^/]*';
     else if (ch === '?') out += '[^/]';
     else if (ch === '[') {
@@ -149,27 +158,45 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
     }
   }
 
-  const resolvePath = (crate: Crate, dep: DependencyDeclaration): { path: string; file: string } | undefined => {
-    if (dep.path !== undefined) return { path: joinDir(crate.dir, dep.path), file: crate.manifest.file };
+  /** Where a dependency points, or why it points nowhere; `undefined` for registry dependencies. */
+  const resolvePath = (crate: Crate, dep: DependencyDeclaration): { path: string } | { problem: string } | undefined => {
+    if (dep.path !== undefined) return { path: joinDir(crate.dir, dep.path) };
     if (!dep.inheritsWorkspace) return undefined;
     const wsDir = crate.workspaceDir;
-    const ws = wsDir !== undefined ? workspaces.get(wsDir) : undefined;
-    const entry = ws?.workspace!.dependencies[dep.key];
-    if (!ws || !entry) {
-      warnings.push({
-        file: crate.manifest.file,
-        line: dep.line,
-        message: `dependency "${dep.key}" uses workspace = true, but the workspace has no [workspace.dependencies] entry "${dep.key}"`,
-      });
-      return undefined;
+    const entry = wsDir !== undefined ? workspaces.get(wsDir)!.workspace!.dependencies[dep.key] : undefined;
+    if (!entry) {
+      return { problem: `dependency "${dep.key}" uses workspace = true, but the workspace has no [workspace.dependencies] entry "${dep.key}"` };
     }
-    return entry.path !== undefined ? { path: joinDir(wsDir!, entry.path), file: ws.file } : undefined;
+    return entry.path !== undefined ? { path: joinDir(wsDir!, entry.path) } : undefined;
   };
+
+  // Crates reached by a path dependency from a member, inside the workspace folder, are
+  // members too; they must be known before their own `workspace = true` entries resolve.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const from of crates.values()) {
+      if (from.workspaceDir === undefined) continue;
+      for (const dep of from.manifest.dependencies) {
+        const resolved = resolvePath(from, dep);
+        const to = resolved && 'path' in resolved ? crates.get(resolved.path) : undefined;
+        if (!to || to.workspaceDir !== undefined || !isInside(from.workspaceDir, to.dir) || excluded(from.workspaceDir, to.dir)) continue;
+        if (ancestors(to.dir).find((d) => workspaces.has(d)) === from.workspaceDir) {
+          to.workspaceDir = from.workspaceDir;
+          changed = true;
+        }
+      }
+    }
+  }
 
   for (const crate of crates.values()) {
     for (const dep of crate.manifest.dependencies) {
       const resolved = resolvePath(crate, dep);
       if (!resolved) continue;
+      if ('problem' in resolved) {
+        warnings.push({ file: crate.manifest.file, line: dep.line, message: resolved.problem });
+        continue;
+      }
       const target = crates.get(resolved.path);
       if (!target) {
         warnings.push({
@@ -188,23 +215,6 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
         continue;
       }
       dependencies.push({ from: crate.dir, to: target.dir, kind: dep.kind, ...(dep.target ? { target: dep.target } : {}) });
-    }
-  }
-
-  // Crates reached by a path dependency from a member, inside the workspace folder, are members too.
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const dep of dependencies) {
-      const from = crates.get(dep.from)!;
-      const to = crates.get(dep.to)!;
-      if (from.workspaceDir !== undefined && to.workspaceDir === undefined && isInside(from.workspaceDir, to.dir) && !excluded(from.workspaceDir, to.dir)) {
-        const nearest = ancestors(to.dir).find((d) => workspaces.has(d));
-        if (nearest === from.workspaceDir) {
-          to.workspaceDir = from.workspaceDir;
-          changed = true;
-        }
-      }
     }
   }
 

@@ -194,17 +194,18 @@ describe('planBuildContext', () => {
     beforeEach(() => (dir = makeTempDir()));
     afterEach(() => removeDir(dir));
 
-    // BUG: for a crate outside any Cargo workspace nothing generates a root Cargo.toml (only done
-    // when crate.workspaceDir is set), and collectCrateFiles skips the Cargo.toml at the context
-    // root, so the build context of a standalone crate has no Cargo.toml at all.
-    it.failing('puts the Cargo.toml of a standalone crate in its context', () => {
+    it('puts the Cargo.toml of a standalone crate in its context', () => {
       const manifest = pkg('cli');
       writeFiles(dir, { 'tools/cli/Cargo.toml': manifest, 'tools/cli/Cargo.lock': lockOf('cli'), 'tools/cli/src/main.rs': 'fn main() {}\n' });
       const standalone = modelOf({ 'tools/cli/Cargo.toml': manifest });
       const crateRoot = join(dir, 'tools/cli');
       const plan = planBuildContext(standalone, 'tools/cli', (f) => (existsSync(join(crateRoot, f)) ? readFileSync(join(crateRoot, f), 'utf8') : undefined));
-      const files = collectCrateFiles(crateRoot, plan.crateDirs, []);
+      const files = collectCrateFiles(crateRoot, plan.crateDirs, [], new Set(plan.generated.keys()));
       expect([...files.keys(), ...plan.generated.keys()]).toContain('Cargo.toml');
+      // The manifest is the crate's own; only the lockfile is generated (pruned).
+      expect(files.get('Cargo.toml')).toEqual({ source: join(crateRoot, 'Cargo.toml') });
+      expect([...plan.generated.keys()]).toEqual(['Cargo.lock']);
+      expect(files.has('Cargo.lock')).toBe(false);
     });
   });
 });
@@ -282,8 +283,19 @@ describe('collectCrateFiles and syncContext', () => {
   });
 
   it('walks the root crate without its Cargo.toml and Cargo.lock (they are generated) and without nested crates', () => {
-    const files = collectCrateFiles(ws, ['.'], []);
+    const files = collectCrateFiles(ws, ['.'], [], new Set(['Cargo.toml', 'Cargo.lock']));
     expect([...files.keys()].sort()).toEqual(['.dockerignore', 'README.md']);
+  });
+
+  it('keeps root files that are not generated, e.g. the whole-workspace context', () => {
+    expect([...collectCrateFiles(ws, ['.'], []).keys()].sort()).toEqual(['.dockerignore', 'Cargo.lock', 'Cargo.toml', 'README.md']);
+    expect([...collectCrateFiles(ws, ['.'], [], new Set(['Cargo.lock'])).keys()].sort()).toEqual(['.dockerignore', 'Cargo.toml', 'README.md']);
+  });
+
+  it('skips only generated files at the context root, never a crate manifest of the same name', () => {
+    const files = collectCrateFiles(ws, ['services/api', 'libs/core'], [], new Set(['Cargo.toml', 'Cargo.lock']));
+    expect(files.has('services/api/Cargo.toml')).toBe(true);
+    expect(files.has('libs/core/Cargo.toml')).toBe(true);
   });
 
   // BUG: collectCrateFiles skips an ignored folder without looking inside, so a `!` rule that
@@ -321,11 +333,7 @@ describe('collectCrateFiles and syncContext', () => {
     expect(statSync(join(ctx, 'Cargo.lock')).mtime.getTime()).toBe(OLD.getTime());
   });
 
-  // BUG: syncContext copies times with utimesSync(dest, atime, mtime) where mtime is the Date from
-  // statSync, which Node ROUNDS to the millisecond, while sameFile compares Math.trunc(mtimeMs).
-  // A source modified at x.5 ms or later gets a copy 1 ms newer than it: the copy's time is not
-  // the source's, and every sync copies the file again. Real editors write sub-millisecond times.
-  it.failing('keeps sub-millisecond modification times close enough that the next sync copies nothing', () => {
+  it('keeps sub-millisecond modification times close enough that the next sync copies nothing', () => {
     const file = join(ws, 'services/api/src/main.rs');
     utimesSync(file, 1700000000.1237, 1700000000.1237); // mtimeMs 1700000000123.699, copied as ...124
     syncContext(ctx, collect(), new Map());

@@ -104,7 +104,13 @@ interface SourceEntry {
  * Lists the files of each crate folder (not those of other crates nested inside it),
  * skipping what .dockerignore and the built-in exclusions name.
  */
-export function collectCrateFiles(workspaceAbs: string, crateDirs: string[], rules: IgnoreRule[]): Map<string, SourceEntry> {
+export function collectCrateFiles(
+  workspaceAbs: string,
+  crateDirs: string[],
+  rules: IgnoreRule[],
+  /** Root files the context gets a generated version of (the pruned Cargo.toml and Cargo.lock). */
+  generatedRootFiles: Set<string> = new Set(),
+): Map<string, SourceEntry> {
   const files = new Map<string, SourceEntry>();
   const always = parseDockerignore(ALWAYS_EXCLUDED.join('\n'));
   const crateSet = new Set(crateDirs);
@@ -118,7 +124,7 @@ export function collectCrateFiles(workspaceAbs: string, crateDirs: string[], rul
         if (existsSync(join(workspaceAbs, relPath, 'Cargo.toml')) && relPath !== ownerDir) continue; // another crate
         walk(relPath, ownerDir);
       } else if (entry.isFile()) {
-        if (relDir === '.' && ownerDir === '.' && ['Cargo.toml', 'Cargo.lock'].includes(entry.name)) continue;
+        if (generatedRootFiles.has(relPath)) continue;
         files.set(relPath, { source: join(workspaceAbs, relPath) });
       }
     }
@@ -131,7 +137,7 @@ function sameFile(a: string, b: string): boolean {
   try {
     const sa = statSync(a);
     const sb = statSync(b);
-    return sa.size === sb.size && Math.trunc(sa.mtimeMs) === Math.trunc(sb.mtimeMs);
+    return sa.size === sb.size && Math.abs(sa.mtimeMs - sb.mtimeMs) < 1;
   } catch {
     return false;
   }
@@ -155,8 +161,9 @@ export function syncContext(contextDir: string, files: Map<string, SourceEntry>,
     if (sameFile(source, dest)) continue;
     mkdirSync(dirname(dest), { recursive: true });
     copyFileSync(source, dest);
-    const { atime, mtime } = statSync(source);
-    utimesSync(dest, atime, mtime);
+    // Seconds as a number keep sub-millisecond precision, which a Date would round.
+    const { atimeMs, mtimeMs } = statSync(source);
+    utimesSync(dest, atimeMs / 1000, mtimeMs / 1000);
     copied++;
   }
   for (const [rel, content] of generated) writeIfChanged(join(contextDir, rel), content);

@@ -96,7 +96,8 @@ export function formatBytes(bytes: number): string {
     [1e3, 'kB'],
   ];
   for (const [size, unit] of units) {
-    if (bytes >= size) return `${(bytes / size).toFixed(2)} ${unit}`;
+    // 999_999 B is "1.00 MB", not "1000.00 kB".
+    if (Number((bytes / size).toFixed(2)) >= 1) return `${(bytes / size).toFixed(2)} ${unit}`;
   }
   return `${bytes} B`;
 }

@@ -2,8 +2,59 @@ import { render } from 'ejs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const DEFAULT_RUST_IMAGE = 'rust:1.95-bookworm';
-export const SERVICE_UID = 10001;
+export type RuntimeVariant = 'scratch' | 'distroless' | 'debian' | 'alpine';
+
+export interface RuntimeSpec {
+  /** Builder image (build argument RUST_IMAGE). */
+  rustImage: string;
+  /** Runtime base image (build argument RUNTIME_IMAGE); none for scratch. */
+  runtimeImage?: string;
+  /** Shell of the builder image, for `SHELL [..., "-o", "pipefail"]`. */
+  shell: string;
+  /** Non-root user the service runs as. */
+  uid: number;
+  /** Link glibc statically (`crt-static`); musl (alpine) is static by default. */
+  staticGlibc: boolean;
+  description: string;
+}
+
+/** Base images are pinned to a release line and overridable through build arguments. */
+export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
+  scratch: {
+    rustImage: 'rust:1.95-bookworm',
+    shell: '/bin/bash',
+    uid: 10001,
+    staticGlibc: true,
+    description: 'static glibc binary, CA certificates and a passwd entry on an empty image (the smallest)',
+  },
+  distroless: {
+    rustImage: 'rust:1.95-bookworm',
+    runtimeImage: 'gcr.io/distroless/static-debian12:nonroot',
+    shell: '/bin/bash',
+    uid: 65532,
+    staticGlibc: true,
+    description: 'static binary on distroless static: CA certificates, time zones, nonroot user, no shell',
+  },
+  debian: {
+    rustImage: 'rust:1.95-bookworm',
+    runtimeImage: 'debian:bookworm-slim',
+    shell: '/bin/bash',
+    uid: 10001,
+    staticGlibc: false,
+    description: 'dynamic glibc binary on debian:bookworm-slim with CA certificates and tzdata (a shell and apt for debugging)',
+  },
+  alpine: {
+    rustImage: 'rust:1.95-alpine3.22',
+    runtimeImage: 'alpine:3.22',
+    shell: '/bin/ash',
+    uid: 10001,
+    staticGlibc: false,
+    description: 'musl binary on alpine with CA certificates and tzdata',
+  },
+};
+
+export const RUNTIME_VARIANTS = Object.keys(RUNTIMES) as RuntimeVariant[];
+export const DEFAULT_RUNTIME: RuntimeVariant = 'scratch';
 
 export interface DockerfileOptions {
   /** Cargo package name. */
@@ -15,13 +66,24 @@ export interface DockerfileOptions {
   port: number;
   /** Workspace-relative path of the Dockerfile (for the usage comment). */
   dockerfilePath: string;
-  rustImage?: string;
+  runtime?: RuntimeVariant;
+  /** The binary has a `healthcheck` subcommand (generated services do): add a HEALTHCHECK. */
+  healthcheck?: boolean;
 }
 
-/** Renders a service Dockerfile; the same text is written by generators and checked by sync. */
+/** Renders a service Dockerfile; generators write it, and the sync generator compares with it. */
 export function renderDockerfile(options: DockerfileOptions): string {
+  const runtime = options.runtime ?? DEFAULT_RUNTIME;
+  const spec = RUNTIMES[runtime];
+  if (!spec) throw new Error(`unknown runtime "${runtime}": use one of ${RUNTIME_VARIANTS.join(', ')}.`);
   const template = readFileSync(join(__dirname, 'files', 'Dockerfile.ejs'), 'utf8');
-  return render(template, { rustImage: DEFAULT_RUST_IMAGE, uid: SERVICE_UID, ...options });
+  return render(template, { ...spec, healthcheck: true, ...options, runtime, runtimeImage: spec.runtimeImage ?? '' });
+}
+
+/** The runtime variant a Dockerfile this plugin wrote was rendered for. */
+export function dockerfileRuntime(dockerfile: string): RuntimeVariant | undefined {
+  const match = /^# .*built by @org\/rust-docker \(runtime: (\w+)\)/m.exec(dockerfile);
+  return match && (RUNTIME_VARIANTS as string[]).includes(match[1]) ? (match[1] as RuntimeVariant) : undefined;
 }
 
 /** The port a Dockerfile exposes first, if any. */
@@ -35,4 +97,63 @@ export function containerPort(workspaceRoot: string, projectRoot: string, option
   if (option) return option;
   const file = join(workspaceRoot, projectRoot, 'Dockerfile');
   return (existsSync(file) && exposedPort(readFileSync(file, 'utf8'))) || 8080;
+}
+
+/**
+ * The stage the prebuilt strategy appends: the service's runtime (stage `runtime-base`)
+ * with the binary the `build` target made, taken from the build context.
+ */
+export function prebuiltStage(bin: string, source: string): string {
+  return `\n# Appended by docker-build (strategy prebuilt): the binary from the Nx build target.\nFROM runtime-base AS prebuilt\nCOPY ${source} /usr/local/bin/${bin}\n`;
+}
+
+interface Stage {
+  name?: string;
+  text: string;
+  uses: string[];
+}
+
+/** Splits a Dockerfile into the part before the first FROM and its stages. */
+export function parseStages(dockerfile: string): { prelude: string; stages: Stage[] } {
+  const lines = dockerfile.split('\n');
+  const stages: Stage[] = [];
+  const prelude: string[] = [];
+  for (const line of lines) {
+    const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ name: from[2]?.toLowerCase(), text: '', uses: [from[1].toLowerCase()] });
+    const current = stages[stages.length - 1];
+    if (!current) {
+      prelude.push(line);
+      continue;
+    }
+    current.text += `${line}\n`;
+    for (const ref of line.matchAll(/--from=([^\s,]+)/gi)) current.uses.push(ref[1].toLowerCase());
+  }
+  return { prelude: prelude.join('\n'), stages };
+}
+
+/**
+ * Only the stages `target` needs (default: the last one). BuildKit skips the others by
+ * itself; the legacy builder runs every stage up to its target, so it is given this.
+ */
+export function pruneStages(dockerfile: string, target?: string): string {
+  const { prelude, stages } = parseStages(dockerfile);
+  if (stages.length === 0) return dockerfile;
+  const byName = new Map(stages.filter((s) => s.name).map((s) => [s.name!, s]));
+  const wanted = target ? byName.get(target.toLowerCase()) : stages[stages.length - 1];
+  if (!wanted) throw new Error(`the Dockerfile has no stage named "${target}".`);
+  const keep = new Set<Stage>();
+  const visit = (stage: Stage) => {
+    if (keep.has(stage)) return;
+    keep.add(stage);
+    for (const use of stage.uses) {
+      const dep = byName.get(use) ?? (/^\d+$/.test(use) ? stages[Number(use)] : undefined);
+      if (dep) visit(dep);
+    }
+  };
+  visit(wanted);
+  return `${prelude}\n${stages
+    .filter((s) => keep.has(s))
+    .map((s) => s.text)
+    .join('')}`;
 }

@@ -36,7 +36,11 @@ function patternToRegExp(pattern: string): RegExp {
       i += slashAfter ? 2 : 1;
     } else if (ch === '*') out += '[^/]*';
     else if (ch === '?') out += '[^/]';
-    else if (ch === '\\' && i + 1 < pattern.length) out += `\\${pattern[++i]}`;
+    else if (ch === '[' && pattern.indexOf(']', i + 1) > i + 1) {
+      const close = pattern.indexOf(']', i + 1);
+      out += `[${pattern.slice(i + 1, close).replace(/^[!^]/, '^').replace(/\\/g, '\\\\')}]`;
+      i = close;
+    } else if (ch === '\\' && i + 1 < pattern.length) out += `\\${pattern[++i]}`;
     else out += ch.replace(/[.+^${}()|[\]]/g, '\\$&');
   }
   // A folder pattern also excludes everything inside it.

@@ -1,4 +1,5 @@
 import { runDocker } from './docker-cli';
+import { pruneStages } from './dockerfile';
 
 /**
  * How an image gets built, best first:
@@ -77,11 +78,12 @@ export function buildInvocation(engine: BuildEngine, args: string[]): { args: st
 
 /**
  * The classic builder rejects `RUN --mount`; without BuildKit the same Dockerfile builds
- * with those flags removed, and the dependency layer does the caching alone.
+ * with those flags removed, and the dependency layer does the caching alone. It also runs
+ * every stage up to its target, so it gets only the stages the target needs.
  */
-export function dockerfileForEngine(dockerfile: string, engine: BuildEngine): string {
+export function dockerfileForEngine(dockerfile: string, engine: BuildEngine, target?: string): string {
   if (engine !== 'legacy') return dockerfile;
-  return dockerfile
+  return pruneStages(dockerfile, target)
     .split('\n')
     .map((line) => line.replace(/--mount=\S+\s*/g, ''))
     .filter((line, i, lines) => !(line.trim() === '\\' && /\\\s*$/.test(lines[i - 1] ?? '')))

@@ -17,6 +17,8 @@ describe('image record', () => {
     engine: 'buildx',
     cacheMounts: true,
     vendored: true,
+    strategy: 'compile',
+    reused: false,
     builtAt: '2025-01-01T00:00:00.000Z',
     durationMs: 4321,
   };
@@ -28,6 +30,13 @@ describe('image record', () => {
     const text = readFileSync(file, 'utf8');
     expect(JSON.parse(text)).toEqual(record);
     expect(text).toBe(`${JSON.stringify(record, null, 2)}\n`);
+  });
+
+  it('keeps the registry digest of a pushed image and the reuse of an earlier build', () => {
+    const file = join(dir, 'image.json');
+    const pushed: ImageRecord = { ...record, strategy: 'prebuilt', reused: true, digest: `sha256:${'cd'.repeat(32)}` };
+    writeImageRecord(file, pushed);
+    expect(readImageRecord(file)).toEqual(pushed);
   });
 
   it('leaves no temporary file behind and replaces an earlier record', () => {

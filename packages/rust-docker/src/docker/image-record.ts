@@ -17,6 +17,11 @@ export interface ImageRecord {
   engine: string;
   cacheMounts: boolean;
   vendored: boolean;
+  strategy: 'compile' | 'prebuilt';
+  /** An image built earlier from the same content was tagged instead of building. */
+  reused: boolean;
+  /** Registry digest, once pushed. */
+  digest?: string;
   builtAt: string;
   durationMs: number;
 }

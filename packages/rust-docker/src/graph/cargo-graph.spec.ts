@@ -110,11 +110,7 @@ describe('analyzeCargo', () => {
     expect(analyzeCargo(root, files).model.dependencies).toHaveLength(1);
   });
 
-  // BUG: analyzeCargo memoizes the last graph by the stamps of the manifests and lockfiles (and
-  // now the library targets), but the root files it lists (rust-toolchain.toml, .cargo/config.toml)
-  // are not part of the key: after one is added, a long-lived process (the Nx daemon) keeps the old
-  // list, so build and docker-build inputs miss the new file and stale cache hits follow.
-  it.failing('sees a new .cargo/config.toml without a manifest change', () => {
+  it('sees a new .cargo/config.toml without a manifest change', () => {
     expect(analyzeCargo(root, files).rootFiles.get('.')).toEqual(['Cargo.toml', 'Cargo.lock']);
     writeFiles(root, { '.cargo/config.toml': '[build]\nrustflags = ["-C", "target-cpu=native"]\n' });
     expect(analyzeCargo(root, files).rootFiles.get('.')).toEqual(['Cargo.toml', 'Cargo.lock', '.cargo/config.toml']);

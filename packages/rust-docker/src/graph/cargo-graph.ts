@@ -5,7 +5,7 @@ import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
 import { isExternal, lockGraph } from '../cargo/lockfile';
 import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
-import { buildWorkspaceModel, dependencyClosure, outgoing, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
+import { buildWorkspaceModel, CARGO_ROOT_FILES, dependencyClosure, outgoing, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
 
 /**
  * The Cargo side of the Nx graph, computed from manifests and lockfiles alone (no cargo
@@ -168,12 +168,11 @@ export interface CargoGraph {
   externals: Map<string, CrateExternals>;
   /** Folders of Cargo workspace roots and standalone crates. */
   cargoRoots: Set<string>;
-  /** Cargo root → which of ROOT_FILES it has. */
+  /** Cargo root → which of CARGO_ROOT_FILES it has. */
   rootFiles: Map<string, string[]>;
 }
 
-/** Files at a Cargo root that decide builds; Cargo.lock is one, and is hashed per crate. */
-export const ROOT_FILES = ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config'];
+
 
 function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: string[], nodes: Record<string, ExternalCrate>): CrateExternals {
   const ws = crate.workspaceDir !== undefined ? model.workspaces.get(crate.workspaceDir) : undefined;
@@ -196,7 +195,7 @@ function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: str
  * createNodes and createDependencies in the same plugin worker, and the daemon keeps that
  * worker between graph computations; every call re-checks the stamps, so it is never stale.
  */
-let lastGraph: { key: string; locks: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
+let lastGraph: { key: string; stamped: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
 
 function stampKey(workspaceRoot: string, files: string[]): string {
   return files
@@ -218,7 +217,7 @@ export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph
   const listings = new FolderListings(workspaceRoot);
   if (
     lastGraph &&
-    lastGraph.key === `${manifestKey}\n${stampKey(workspaceRoot, lastGraph.locks)}` &&
+    lastGraph.key === `${manifestKey}\n${stampKey(workspaceRoot, lastGraph.stamped)}` &&
     // A crate that gained or lost src/lib.rs changes which dependencies Cargo honours.
     [...lastGraph.libraries].every(([dir, had]) => libraryOnDisk(listings)(lastGraph!.graph.model.crates.get(dir)!) === had)
   ) {
@@ -226,8 +225,9 @@ export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph
   }
   const libraries = new Map<string, boolean>();
   const graph = analyzeFromFiles(workspaceRoot, manifestFiles, listings, libraries);
-  const locks = [...graph.cargoRoots].map((root) => posix.join(root === '.' ? '' : root, 'Cargo.lock'));
-  lastGraph = { key: `${manifestKey}\n${stampKey(workspaceRoot, locks)}`, locks, graph, libraries };
+  // Lockfiles, toolchain files and Cargo configs: adding or removing one changes the targets.
+  const stamped = [...graph.cargoRoots].flatMap((root) => CARGO_ROOT_FILES.filter((f) => f !== 'Cargo.toml').map((f) => posix.join(root === '.' ? '' : root, f)));
+  lastGraph = { key: `${manifestKey}\n${stampKey(workspaceRoot, stamped)}`, stamped, graph, libraries };
   return graph;
 }
 
@@ -298,7 +298,7 @@ function analyzeFromFiles(
   if (dirty) writeCache(workspaceRoot, cache);
   const rootFiles = new Map<string, string[]>();
   for (const root of roots) {
-    rootFiles.set(root, ROOT_FILES.filter((f) => listings.has(root, f)));
+    rootFiles.set(root, CARGO_ROOT_FILES.filter((f) => listings.has(root, f)));
   }
   return { model, errors, externalNodes, externalEdges, externals, cargoRoots: roots, rootFiles };
 }

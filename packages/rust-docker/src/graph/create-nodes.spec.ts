@@ -98,10 +98,22 @@ describe('createNodes', () => {
       'production',
       { input: 'production', projects: ['rust-core'] },
       '{workspaceRoot}/Cargo.toml',
+      '{workspaceRoot}/Cargo.lock',
       '{workspaceRoot}/rust-toolchain.toml',
       { externalDependencies: ['cargo:itoa@1.0.11'] },
       '{workspaceRoot}/.dockerignore',
     ]);
+  });
+
+  it('makes Cargo.lock an input of every cargo and docker target, so a lockfile change reaches them in nx affected', async () => {
+    const results = await run();
+    for (const file of ['services/api/Cargo.toml', 'services/worker/Cargo.toml', 'libs/core/Cargo.toml']) {
+      const project = projectOf(results.get(file));
+      for (const target of ['build', 'test', 'lint', 'deps', 'docker-build']) {
+        if (!project.targets![target]) continue;
+        expect([project.name, target, project.targets![target].inputs]).toEqual([project.name, target, expect.arrayContaining(['{workspaceRoot}/Cargo.lock'])]);
+      }
+    }
   });
 
   it('makes a binary crate without a Dockerfile a project without docker targets', async () => {

@@ -1,3 +1,4 @@
+import { CARGO_ROOT_FILES as WORKSPACE_ROOT_FILES } from '../cargo/workspace';
 import { CARGO_ROOT_FILES, crateProject, normalizePluginOptions, type CrateFacts } from './targets';
 
 const service: CrateFacts = {
@@ -7,7 +8,7 @@ const service: CrateFacts = {
   cargoRoot: '.',
   bins: ['api'],
   tags: ['scope:billing'],
-  cargoRootFiles: ['Cargo.toml', 'rust-toolchain.toml'],
+  cargoRootFiles: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml'],
   hasLockfile: true,
   productionDeps: ['rust-core'],
   testDeps: ['fixtures', 'rust-core'],
@@ -49,8 +50,12 @@ describe('normalizePluginOptions', () => {
     expect(normalizePluginOptions({ buildTargetName: 'cargo-build' }).buildTargetName).toBe('cargo-build');
   });
 
-  it('lists the Cargo files outside a crate that decide every build (Cargo.lock is hashed through external nodes)', () => {
-    expect(CARGO_ROOT_FILES).toEqual(['Cargo.toml', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config']);
+  it('lists the Cargo files outside a crate that decide every build, Cargo.lock included (Nx selects affected tasks by their inputs)', () => {
+    expect(CARGO_ROOT_FILES).toEqual(['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config']);
+  });
+
+  it('re-exports the list defined with the Cargo workspace model', () => {
+    expect(CARGO_ROOT_FILES).toBe(WORKSPACE_ROOT_FILES);
   });
 });
 
@@ -117,6 +122,7 @@ describe('crateProject', () => {
       'production',
       { input: 'production', projects: ['rust-core'] },
       '{workspaceRoot}/Cargo.toml',
+      '{workspaceRoot}/Cargo.lock',
       '{workspaceRoot}/rust-toolchain.toml',
       { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'] },
       { env: 'RUSTFLAGS' },
@@ -129,6 +135,7 @@ describe('crateProject', () => {
       'default',
       { input: 'production', projects: ['fixtures', 'rust-core'] },
       '{workspaceRoot}/Cargo.toml',
+      '{workspaceRoot}/Cargo.lock',
       '{workspaceRoot}/rust-toolchain.toml',
       { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0', 'cargo:tower@0.5.1'] },
       { env: 'RUSTFLAGS' },
@@ -148,6 +155,7 @@ describe('crateProject', () => {
       'production',
       { input: 'production', projects: ['rust-core'] },
       '{workspaceRoot}/Cargo.toml',
+      '{workspaceRoot}/Cargo.lock',
       '{workspaceRoot}/rust-toolchain.toml',
       { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'] },
       '{workspaceRoot}/.dockerignore',

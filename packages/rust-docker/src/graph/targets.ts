@@ -37,7 +37,7 @@ export interface CrateFacts {
   cargoRoot: string;
   bins: string[];
   tags?: string[];
-  /** Root files that exist and decide every build: Cargo.toml, toolchain, config (not Cargo.lock). */
+  /** Root files that exist and decide every build: Cargo.toml, Cargo.lock, toolchain, config. */
   cargoRootFiles: string[];
   /** The Cargo workspace has a Cargo.lock. */
   hasLockfile: boolean;
@@ -54,11 +54,7 @@ export interface CrateFacts {
 
 const PLUGIN = '@org/rust-docker';
 
-/**
- * Files outside a crate that can change what cargo builds from it. Cargo.lock is not one
- * of them: it is hashed precisely, through the external crates each crate reaches.
- */
-export const CARGO_ROOT_FILES = ['Cargo.toml', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config'];
+export { CARGO_ROOT_FILES } from '../cargo/workspace';
 
 function workspaceFile(cargoRoot: string, file: string): string {
   return `{workspaceRoot}/${cargoRoot === '.' ? '' : `${cargoRoot}/`}${file}`;
@@ -74,7 +70,8 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
   const depsInput = (projects: string[]) => (projects.length ? [{ input: 'production', projects }] : []);
   const toolchain = [{ env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }];
   // Dev-dependencies and their tests never change a build: builds hash the production
-  // closure only, tests and lints the test closure.
+  // closure only, tests and lints the test closure. Naming the external crates keeps npm
+  // packages out of Rust hashes (Nx hashes every external node otherwise).
   const productionInputs = ['production', ...depsInput(facts.productionDeps), ...rootFiles, { externalDependencies: facts.productionExternals }];
   const testInputs = ['default', ...depsInput(facts.testDeps), ...rootFiles, { externalDependencies: facts.testExternals }, ...toolchain];
   const cargoInputs = [...productionInputs, ...toolchain];
@@ -86,6 +83,8 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       command: 'build',
       package: facts.packageName,
       release: true,
+      // A service's binary is static, so it runs in any image, scratch included.
+      ...(facts.docker ? { static: true } : {}),
       ...(facts.bins.length ? { outputPath: outputPath(facts.root, 'bin') } : {}),
     },
     cache: true,
@@ -128,9 +127,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     targets[options.depsTargetName] = {
       executor: `${PLUGIN}:cargo`,
       options: { command: 'tree', package: facts.packageName },
-      // It prints; there is nothing to cache. Listing Cargo.lock here is what makes a
-      // lockfile change mark this crate affected, while the cached targets hash only the
-      // external crates this crate reaches, so the unchanged ones stay cache hits.
+      // It prints what is resolved now; there is nothing to cache.
       cache: false,
       inputs: [workspaceFile(facts.cargoRoot, 'Cargo.lock'), workspaceFile(facts.cargoRoot, 'Cargo.toml')],
       metadata: {
@@ -143,7 +140,12 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
 
   if (facts.docker) {
     const portOption = facts.docker.port ? { port: facts.docker.port } : {};
-    const dockerInputs = [...productionInputs, ...(facts.docker.hasDockerignore ? [workspaceFile(facts.cargoRoot, '.dockerignore')] : [])];
+    const dockerInputs = [
+      ...productionInputs,
+      ...(facts.docker.hasDockerignore ? [workspaceFile(facts.cargoRoot, '.dockerignore')] : []),
+      // With the prebuilt strategy (and "dependsOn": ["build"]), the binary it ships.
+      { dependentTasksOutputFiles: '**/*' },
+    ];
     targets[options.dockerBuildTargetName] = {
       executor: `${PLUGIN}:docker-build`,
       options: {},

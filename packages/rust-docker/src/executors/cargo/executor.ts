@@ -1,13 +1,15 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CargoExecutorOptions } from './schema';
 
 /** The cargo command line for a target; pure so the inferred targets can be tested. */
-export function cargoArgs(options: CargoExecutorOptions, packageName: string): string[] {
+export function cargoArgs(options: CargoExecutorOptions, packageName: string, hostTriple?: string): string[] {
   const args: string[] = [options.command, '--package', packageName];
   if (options.release) args.push('--release');
+  // An explicit --target keeps RUSTFLAGS away from build scripts and proc macros.
+  if (options.static && hostTriple) args.push('--target', hostTriple);
   if (options.command === 'build') args.push('--message-format=json-render-diagnostics');
   if (options.command === 'clippy') args.push('--all-targets');
   args.push(...(options.args ?? []));
@@ -43,9 +45,22 @@ export function executablesFromMessages(stdout: string, manifestPath: string): s
   return out;
 }
 
-function run(args: string[], cwd: string, captureStdout: boolean): Promise<{ code: number; stdout: string }> {
+/** `-C target-feature=+crt-static` added to the RUSTFLAGS already set. */
+export function staticRustflags(current: string | undefined): string {
+  return [current, '-C target-feature=+crt-static'].filter(Boolean).join(' ');
+}
+
+function hostTriple(): string {
+  try {
+    return /^host: (\S+)/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))![1];
+  } catch {
+    throw new Error('rustc not found on PATH: install Rust from https://rustup.rs and retry.');
+  }
+}
+
+function run(args: string[], cwd: string, captureStdout: boolean, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('cargo', args, { cwd, stdio: ['ignore', captureStdout ? 'pipe' : 'inherit', 'inherit'] });
+    const child = spawn('cargo', args, { cwd, env, stdio: ['ignore', captureStdout ? 'pipe' : 'inherit', 'inherit'] });
     let stdout = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     child.on('error', (error: NodeJS.ErrnoException) =>
@@ -59,11 +74,13 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
   const project = context.projectsConfigurations.projects[context.projectName!];
   const packageName = options.package ?? context.projectName!;
   const cwd = join(context.root, project.root);
-  const args = cargoArgs(options, packageName);
   const started = Date.now();
   let result;
   try {
-    result = await run(args, cwd, options.command === 'build');
+    const isStatic = options.static && options.command === 'build';
+    const args = cargoArgs(options, packageName, isStatic ? hostTriple() : undefined);
+    const env = isStatic ? { ...process.env, RUSTFLAGS: staticRustflags(process.env.RUSTFLAGS) } : process.env;
+    result = await run(args, cwd, options.command === 'build', env);
   } catch (error) {
     logger.error((error as Error).message);
     return { success: false };
@@ -80,7 +97,7 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     if (executables.length) mkdirSync(outDir, { recursive: true });
     for (const exe of executables) copyFileSync(exe, join(outDir, basename(exe)));
     const copied = executables.length ? `; ${executables.map((e) => basename(e)).join(', ')} copied to ${options.outputPath}` : '';
-    logger.info(`cargo build ${packageName}${options.release ? ' --release' : ''} done in ${seconds} s${copied}`);
+    logger.info(`cargo build ${packageName}${options.release ? ' --release' : ''}${options.static ? ' (static)' : ''} done in ${seconds} s${copied}`);
   } else {
     logger.info(`cargo ${options.command} ${packageName} done in ${seconds} s`);
   }

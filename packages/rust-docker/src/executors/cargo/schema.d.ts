@@ -2,6 +2,7 @@ export interface CargoExecutorOptions {
   command: 'build' | 'test' | 'clippy' | 'tree';
   package?: string;
   release?: boolean;
+  static?: boolean;
   outputPath?: string;
   args?: string[];
   toolArgs?: string[];

@@ -1,21 +1,24 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
+import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
 import {
   collectCrateFiles,
+  currentVendorSnippet,
   planBuildContext,
   syncContext,
-  currentVendorSnippet,
   vendorCrates,
   vendoredCargoConfig,
 } from '../../docker/build-context';
-import { checkDocker, formatBytes, lastLines, runDocker } from '../../docker/docker-cli';
-import { parseDockerignore } from '../../docker/dockerignore';
-import { buildInvocation, chooseEngine, dockerfileForEngine, probeEngine, type BuildEngine } from '../../docker/engine';
 import { imageSize } from '../../docker/container';
+import { checkDocker, docker, formatBytes, lastLines, runDocker } from '../../docker/docker-cli';
+import { parseDockerignore } from '../../docker/dockerignore';
+import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
+import { elfInterpreter } from '../../docker/elf';
+import { buildInvocation, chooseEngine, dockerfileForEngine, probeEngine, type BuildEngine } from '../../docker/engine';
 import { imageRecordPath, writeImageRecord } from '../../docker/image-record';
 import type { DockerBuildExecutorOptions } from './schema';
 
@@ -26,15 +29,35 @@ export interface NormalizedBuildOptions {
   image: string;
   tags: string[];
   buildArgs: Record<string, string>;
+  labels: Record<string, string>;
   context: 'pruned' | 'workspace';
   vendor: boolean;
   engine: NonNullable<DockerBuildExecutorOptions['engine']>;
+  target?: string;
+  platform?: string;
+  network?: string;
+  noCache: boolean;
+  push: boolean;
+  maxImageSize?: number;
+  strategy: 'compile' | 'prebuilt';
+  bin?: string;
   outputFile: string;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** Bytes from `3000000`, "3MB", "2.5 MiB" or "500kB". */
+export function parseSize(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(value);
+  if (!match) throw new Error(`maxImageSize "${value}" is not a size: use bytes or a number with kB, MB, GB, KiB, MiB or GiB (e.g. "3MB").`);
+  return Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]);
 }
 
 export function normalizeOptions(options: DockerBuildExecutorOptions, context: ExecutorContext): NormalizedBuildOptions {
   const project = context.projectName!;
   const projectRoot = context.projectsConfigurations.projects[project].root;
+  const strategy = options.strategy ?? 'compile';
   return {
     project,
     projectRoot,
@@ -42,9 +65,18 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
     image: options.image ?? project,
     tags: options.tags ?? [],
     buildArgs: options.buildArgs ?? {},
+    labels: options.labels ?? {},
     context: options.context ?? 'pruned',
     vendor: options.vendor ?? true,
     engine: options.engine ?? 'auto',
+    target: options.target ?? (strategy === 'prebuilt' ? 'prebuilt' : undefined),
+    platform: options.platform,
+    network: options.network,
+    noCache: options.noCache ?? false,
+    push: options.push ?? false,
+    maxImageSize: options.maxImageSize !== undefined ? parseSize(options.maxImageSize) : undefined,
+    strategy,
+    bin: options.bin,
     outputFile: options.outputFile ? join(context.root, options.outputFile) : imageRecordPath(context.root, projectRoot),
   };
 }
@@ -56,12 +88,20 @@ export interface BuildArgsInput {
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
   engine: BuildEngine;
+  target?: string;
+  platform?: string;
+  network?: string;
+  noCache?: boolean;
 }
 
 /** The `docker build` arguments (after the engine's own prefix). */
 export function buildDockerArgs(input: BuildArgsInput): string[] {
   const args = ['-f', input.dockerfile];
   if (input.engine !== 'legacy') args.push('--progress=plain');
+  if (input.target) args.push('--target', input.target);
+  if (input.platform) args.push('--platform', input.platform);
+  if (input.network) args.push('--network', input.network);
+  if (input.noCache) args.push('--no-cache');
   for (const tag of input.tags) args.push('-t', tag);
   for (const [key, value] of Object.entries(input.buildArgs)) args.push('--build-arg', `${key}=${value}`);
   for (const [key, value] of Object.entries(input.labels)) args.push('--label', `${key}=${value}`);
@@ -77,7 +117,7 @@ function git(root: string, args: string[]): string | undefined {
   }
 }
 
-/** A hash of what goes into the image: context files (contents), Dockerfile and build args. */
+/** A hash of what goes into the image: context files (contents), generated files and settings. */
 function contentHash(files: Array<[string, string]>, extra: string[]): string {
   const hash = createHash('sha256');
   for (const [rel, abs] of files.sort(([a], [b]) => a.localeCompare(b))) {
@@ -89,6 +129,8 @@ function contentHash(files: Array<[string, string]>, extra: string[]): string {
 
 interface PreparedContext {
   dir: string;
+  /** The binary in the context (prebuilt strategy). */
+  bin?: string;
   /** Where generated build inputs (the engine's Dockerfile) go, outside the context. */
   workDir: string;
   hash: string;
@@ -96,7 +138,14 @@ interface PreparedContext {
   summary: string;
 }
 
-function prepareContext(o: NormalizedBuildOptions, root: string, dockerfileText: string): PreparedContext {
+interface LoadedCrate {
+  crate: Crate;
+  model: CargoWorkspaceModel;
+  workspaceAbs: string;
+  readRoot: (file: string) => string | undefined;
+}
+
+function loadCrate(o: NormalizedBuildOptions, root: string): LoadedCrate {
   const { model, errors } = loadCargoWorkspace(root);
   for (const error of errors) logger.warn(error.message);
   const crate = model.crates.get(o.projectRoot);
@@ -106,16 +155,20 @@ function prepareContext(o: NormalizedBuildOptions, root: string, dockerfileText:
     const path = join(workspaceAbs, file);
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   };
+  return { crate, model, workspaceAbs, readRoot };
+}
+
+function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, settings: string[]): PreparedContext {
+  const { model, workspaceAbs, readRoot } = loaded;
   const plan = planBuildContext(model, o.projectRoot, readRoot);
   const dockerignore = readRoot('.dockerignore');
   const rules = dockerignore ? parseDockerignore(dockerignore) : [];
-  const extras = [dockerfileText, JSON.stringify(o.buildArgs)];
   const sourcePaths = plan.crateDirs.map((d) => posix.join(plan.workspaceDir, d));
   const workDir = join(workspaceAbs, 'target', 'rust-docker', o.project);
   const hashOf = (files: Map<string, { source: string }>, generated: Map<string, string>) =>
     contentHash(
       [...files].map(([rel, f]) => [rel, f.source]),
-      [...extras, ...[...generated].map(([k, v]) => `${k}\0${v}`)],
+      [...settings, ...[...generated].map(([k, v]) => `${k}\0${v}`)],
     );
 
   if (o.context === 'workspace') {
@@ -124,7 +177,7 @@ function prepareContext(o: NormalizedBuildOptions, root: string, dockerfileText:
   }
 
   const dir = join(workDir, 'context');
-  const files = collectCrateFiles(workspaceAbs, plan.crateDirs, rules);
+  const files = collectCrateFiles(workspaceAbs, plan.crateDirs, rules, new Set(plan.generated.keys()));
   for (const file of plan.copied) files.set(file, { source: join(workspaceAbs, file) });
   const generated = new Map(plan.generated);
   let vendorNote = '';
@@ -153,18 +206,81 @@ function prepareContext(o: NormalizedBuildOptions, root: string, dockerfileText:
   };
 }
 
-function labelsFor(o: NormalizedBuildOptions, root: string, revision: string | undefined): Record<string, string> {
+/** The prebuilt strategy's context: the binary the `build` target left in dist/, alone. */
+function preparePrebuiltContext(
+  o: NormalizedBuildOptions,
+  loaded: LoadedCrate,
+  context: ExecutorContext,
+  dockerfileText: string,
+  settings: string[],
+): PreparedContext {
+  const root = context.root;
+  const bin = o.bin ?? loaded.crate.manifest.explicitBins[0]?.name ?? loaded.crate.name;
+  const built = join(root, 'dist', o.projectRoot === '.' ? '' : o.projectRoot, 'bin', bin);
+  if (!existsSync(built)) {
+    throw new Error(
+      `${relative(root, built)} not found: the prebuilt strategy ships the binary of \`nx run ${o.project}:build\`. Run it first, or add "dependsOn": ["build"] to docker-build.`,
+    );
+  }
+  const runtime = dockerfileRuntime(dockerfileText);
+  const interpreter = runtime === 'scratch' || runtime === 'distroless' ? elfInterpreter(built) : undefined;
+  if (interpreter) {
+    throw new Error(
+      `${relative(root, built)} is dynamically linked (it needs ${interpreter}), so it cannot start in a ${runtime} image: build it with the cargo option "static": true (services have it) and run \`nx run ${o.project}:build\` again.`,
+    );
+  }
+  const taskId = Object.keys(context.taskGraph?.tasks ?? {}).find((id) => {
+    const t = context.taskGraph!.tasks[id].target;
+    return t.project === o.project && t.target === context.targetName;
+  });
+  const dependsOnBuild = taskId && (context.taskGraph!.dependencies[taskId] ?? []).some((dep) => context.taskGraph!.tasks[dep.id]?.target.project === o.project);
+  if (!dependsOnBuild) {
+    logger.warn(
+      `${o.project}: the prebuilt strategy without "dependsOn": ["build"] ships whatever binary is in dist/, and the Nx cache cannot see it change; add the dependency to docker-build.`,
+    );
+  }
+  const workDir = join(loaded.workspaceAbs, 'target', 'rust-docker', o.project);
+  const dir = join(workDir, 'prebuilt');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(built, join(dir, bin));
+  const { atime, mtime } = statSync(built);
+  utimesSync(join(dir, bin), atime, mtime);
+  return {
+    dir,
+    workDir,
+    bin,
+    hash: contentHash([[bin, built]], settings),
+    sourcePaths: [o.projectRoot],
+    summary: `prebuilt ${relative(root, built)}`,
+  };
+}
+
+function labelsFor(o: NormalizedBuildOptions, loaded: LoadedCrate, root: string, revision: string | undefined): Record<string, string> {
   const labels: Record<string, string> = {
     'org.opencontainers.image.title': o.project,
     'org.opencontainers.image.created': new Date().toISOString(),
   };
-  const manifest = join(root, o.projectRoot, 'Cargo.toml');
-  const version = existsSync(manifest) ? /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(manifest, 'utf8'))?.[1] : undefined;
+  const ws = loaded.crate.workspaceDir !== undefined ? loaded.model.workspaces.get(loaded.crate.workspaceDir) : undefined;
+  const version = loaded.crate.manifest.version ?? (loaded.crate.manifest.inheritsVersion ? ws?.workspace?.packageVersion : undefined);
   if (version) labels['org.opencontainers.image.version'] = version;
   if (revision) labels['org.opencontainers.image.revision'] = revision;
   const source = git(root, ['config', '--get', 'remote.origin.url']);
   if (source) labels['org.opencontainers.image.source'] = source;
-  return labels;
+  return { ...labels, ...o.labels };
+}
+
+/** Pushes every tag; returns the registry digest docker reports for the first. */
+async function pushTags(tags: string[]): Promise<string | undefined> {
+  let digest: string | undefined;
+  for (const tag of tags) {
+    const result = await runDocker(['push', tag], { stream: true });
+    if (result.code !== 0) {
+      throw new Error(`docker push ${tag} failed: ${lastLines(result.stderr || result.stdout, 3)} (log in with \`docker login <registry>\` if it needs credentials)`);
+    }
+    digest ??= /digest: (sha256:[0-9a-f]{64})/.exec(result.stdout)?.[1];
+  }
+  return digest;
 }
 
 export default async function dockerBuildExecutor(
@@ -172,48 +288,81 @@ export default async function dockerBuildExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const started = Date.now();
-  const o = normalizeOptions(options, context);
+  let o: NormalizedBuildOptions | undefined;
   try {
+    o = normalizeOptions(options, context);
     if (!existsSync(o.dockerfile)) {
       throw new Error(`${relative(context.root, o.dockerfile)} not found: add one with \`nx g @org/rust-docker:service\` or set the "dockerfile" option.`);
     }
     const versions = await checkDocker();
     const choice = chooseEngine(await probeEngine(versions.client), o.engine);
+    if (o.platform && choice.engine === 'legacy') {
+      throw new Error(`--platform needs BuildKit, and this build would use the legacy builder (${choice.reason}).`);
+    }
     const cacheMounts = choice.engine !== 'legacy';
     logger.info(`${o.project}: building with ${choice.engine} (${choice.reason}); cargo cache mounts ${cacheMounts ? 'on' : 'off, dependency layer only'}`);
 
     const dockerfileText = readFileSync(o.dockerfile, 'utf8');
-    const prepared = prepareContext(o, context.root, dockerfileText);
+    const loaded = loadCrate(o, context.root);
+    const settings = [dockerfileText, JSON.stringify([o.buildArgs, o.target, o.platform, o.strategy])];
+    const prepared =
+      o.strategy === 'prebuilt' ? preparePrebuiltContext(o, loaded, context, dockerfileText, settings) : prepareCompileContext(o, loaded, settings);
     logger.info(`${o.project}: build context ${relative(context.root, prepared.dir) || '.'}: ${prepared.summary}`);
-
-    const renderedDockerfile = join(prepared.workDir, `Dockerfile.${choice.engine}`);
-    mkdirSync(prepared.workDir, { recursive: true });
-    writeFileSync(renderedDockerfile, dockerfileForEngine(dockerfileText, choice.engine));
 
     const revision = git(context.root, ['rev-parse', 'HEAD']);
     const clean = revision !== undefined && git(context.root, ['status', '--porcelain', '--', ...prepared.sourcePaths, relative(context.root, o.dockerfile)]) === '';
-    const tags = [`${o.image}:latest`, `${o.image}:${prepared.hash}`];
+    const contentTag = `${o.image}:${prepared.hash}`;
+    const tags = [`${o.image}:latest`, contentTag];
     if (clean) tags.push(`${o.image}:git-${revision!.slice(0, 12)}`);
-    tags.push(...o.tags.map((t) => (t.includes(':') ? t : `${o.image}:${t}`)));
-    const buildArgs = { CARGO_CACHE_ID: createHash('sha256').update(context.root).digest('hex').slice(0, 12), ...o.buildArgs };
+    tags.push(...o.tags.map((t) => (t.includes(':') ? t : `${o!.image}:${t}`)));
 
-    const invocation = buildInvocation(
-      choice.engine,
-      buildDockerArgs({
-        dockerfile: renderedDockerfile,
-        contextDir: prepared.dir,
-        tags,
-        buildArgs,
-        labels: labelsFor(o, context.root, revision),
-        engine: choice.engine,
-      }),
-    );
-    const result = await runDocker(invocation.args, { env: invocation.env, stream: true });
-    if (result.code !== 0) {
-      logger.error(`${o.project}: docker build failed (exit ${result.code}):\n${lastLines(result.stderr || result.stdout, 15)}`);
-      return { success: false };
+    // Same pruned context, same Dockerfile and settings: the image already exists. This is
+    // what keeps an unrelated Cargo.lock bump (which Nx must treat as a change) from
+    // rebuilding images whose own pruned lockfile did not change.
+    const existing = o.noCache ? undefined : await runDocker(['image', 'inspect', '--format', '{{.Id}}', contentTag]);
+    const reused = existing?.code === 0;
+    if (reused) {
+      for (const tag of tags.filter((t) => t !== contentTag)) await docker(['tag', contentTag, tag]);
+      logger.info(`${o.project}: ${contentTag} was already built from this exact context; tagged it, no build`);
+    } else {
+      const renderedDockerfile = join(prepared.workDir, `Dockerfile.${choice.engine}`);
+      mkdirSync(prepared.workDir, { recursive: true });
+      let text = dockerfileText;
+      if (prepared.bin) {
+        if (!parseStages(text).stages.some((stage) => stage.name === 'runtime-base')) {
+          throw new Error(`the prebuilt strategy needs a stage named runtime-base in ${relative(context.root, o.dockerfile)} (the runtime image without the binary), as generated Dockerfiles have.`);
+        }
+        text += prebuiltStage(prepared.bin, prepared.bin);
+      }
+      writeFileSync(renderedDockerfile, dockerfileForEngine(text, choice.engine, o.target));
+      const buildArgs = { CARGO_CACHE_ID: createHash('sha256').update(context.root).digest('hex').slice(0, 12), ...o.buildArgs };
+      const invocation = buildInvocation(
+        choice.engine,
+        buildDockerArgs({
+          dockerfile: renderedDockerfile,
+          contextDir: prepared.dir,
+          tags,
+          buildArgs,
+          labels: labelsFor(o, loaded, context.root, revision),
+          engine: choice.engine,
+          target: o.target,
+          platform: o.platform,
+          network: o.network,
+          noCache: o.noCache,
+        }),
+      );
+      const result = await runDocker(invocation.args, { env: invocation.env, stream: true });
+      if (result.code !== 0) {
+        throw new Error(`docker build failed (exit ${result.code}):\n${lastLines(result.stderr || result.stdout, 15)}`);
+      }
     }
-    const { id, size } = await imageSize(`${o.image}:latest`);
+    const { id, size } = await imageSize(contentTag);
+    if (o.maxImageSize !== undefined && size > o.maxImageSize) {
+      throw new Error(
+        `image ${o.image}:latest is ${formatBytes(size)} (${size} bytes), over its budget maxImageSize ${formatBytes(o.maxImageSize)} (${o.maxImageSize} bytes).`,
+      );
+    }
+    const digest = o.push ? await pushTags(tags) : undefined;
     const durationMs = Date.now() - started;
     writeImageRecord(o.outputFile, {
       project: o.project,
@@ -223,16 +372,19 @@ export default async function dockerBuildExecutor(
       size,
       engine: choice.engine,
       cacheMounts,
-      vendored: o.context === 'pruned' && o.vendor,
+      vendored: o.strategy === 'compile' && o.context === 'pruned' && o.vendor,
+      strategy: o.strategy,
+      reused,
+      ...(digest ? { digest } : {}),
       builtAt: new Date().toISOString(),
       durationMs,
     });
     logger.info(
-      `${o.project}: built ${tags.join(', ')} (${id.slice(7, 19)}, ${formatBytes(size)}) in ${(durationMs / 1000).toFixed(1)} s; record in ${relative(context.root, o.outputFile)}`,
+      `${o.project}: ${reused ? 'reused' : 'built'} ${tags.join(', ')} (${id.slice(7, 19)}, ${formatBytes(size)}) in ${(durationMs / 1000).toFixed(1)} s${digest ? `; pushed ${digest.slice(0, 19)}` : ''}; record in ${relative(context.root, o.outputFile)}`,
     );
     return { success: true };
   } catch (error) {
-    logger.error(`${o.project}: ${(error as Error).message}`);
+    logger.error(`${o?.project ?? context.projectName}: ${(error as Error).message}`);
     return { success: false };
   }
 }

@@ -5,8 +5,17 @@ export interface DockerBuildExecutorOptions {
   image?: string;
   tags?: string[];
   buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
   context?: 'pruned' | 'workspace';
   vendor?: boolean;
   engine?: EngineRequest;
+  target?: string;
+  platform?: string;
+  network?: string;
+  noCache?: boolean;
+  push?: boolean;
+  maxImageSize?: number | string;
+  strategy?: 'compile' | 'prebuilt';
+  bin?: string;
   outputFile?: string;
 }

@@ -48,8 +48,17 @@ describe('library generator', () => {
   it('rejects an existing crate name or folder and changes nothing', async () => {
     await generate(tree, { name: 'shared' });
     const before = changes(tree);
-    await expect(generate(tree, { name: 'shared', directory: 'libs/shared' })).rejects.toThrow('a crate named "shared" already exists (shared/Cargo.toml)');
+    await expect(generate(tree, { name: 'shared', directory: 'libs/shared' })).rejects.toThrow('a crate or project named "shared" already exists (shared/Cargo.toml); choose another name.');
     await expect(generate(tree, { name: 'util', directory: 'shared' })).rejects.toThrow('folder "shared" already exists');
+    expect(changes(tree)).toEqual(before);
+  });
+
+  it('rejects the Nx name an existing crate takes through [package.metadata.nx] and changes nothing', async () => {
+    tree.write('services/api/Cargo.toml', '[package]\nname = "api"\nversion = "0.1.0"\n\n[package.metadata.nx]\nname = "shared"\n');
+    const before = changes(tree);
+    await expect(generate(tree, { name: 'shared', directory: 'libs/shared' })).rejects.toThrow(
+      'a crate or project named "shared" already exists (services/api/Cargo.toml); choose another name.',
+    );
     expect(changes(tree)).toEqual(before);
   });
 });

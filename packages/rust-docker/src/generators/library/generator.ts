@@ -1,8 +1,8 @@
-import { formatFiles, generateFiles, getProjects, normalizePath, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, normalizePath, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { join, posix } from 'node:path';
 import { crateNameProblem } from '../../cargo/crate-name';
 import { addWorkspaceMember } from '../../cargo/root-manifest';
-import { addPathDependency, findCrates, nameList, requireCrates } from '../../cargo/tree-crates';
+import { addPathDependency, findCrates, nameList, requireCrates, requireFreeName } from '../../cargo/tree-crates';
 import { initGenerator } from '../init/generator';
 import { updateLockfile } from '../service/generator';
 import type { LibraryGeneratorSchema } from './schema';
@@ -25,10 +25,7 @@ export function normalizeOptions(tree: Tree, schema: LibraryGeneratorSchema): No
     throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "libs/${name}".`);
   }
   const crates = findCrates(tree);
-  const taken = crates.byName.get(name);
-  if (taken) throw new Error(`a crate named "${name}" already exists (${posix.join(taken, 'Cargo.toml')}); choose another name.`);
-  const project = getProjects(tree).get(name);
-  if (project) throw new Error(`project "${name}" already exists (${project.root}); choose another name.`);
+  requireFreeName(tree, crates, name);
   if (tree.exists(projectRoot)) throw new Error(`folder "${projectRoot}" already exists; choose another --directory or name.`);
   const dependents = requireCrates(crates, nameList(schema.service), 'service');
   const tags = (schema.tags ?? '')

@@ -98,7 +98,7 @@ describe('service generator', () => {
 
     it('refuses a second crate with the same name, even in another folder, and changes nothing', async () => {
       const before = changes(tree);
-      await expect(generate(tree, { name: 'api', directory: 'services/api' })).rejects.toThrow('a crate named "api" already exists (api/Cargo.toml); choose another name.');
+      await expect(generate(tree, { name: 'api', directory: 'services/api' })).rejects.toThrow('a crate or project named "api" already exists (api/Cargo.toml); choose another name.');
       expect(changes(tree)).toEqual(before);
     });
   });
@@ -174,13 +174,11 @@ describe('service generator', () => {
       expect(changes(tree)).toEqual(before);
     });
 
-    // BUG: requireCrates only checks that a crate with that name exists; a service (binary-only
-    // crate) is accepted as a dependency, and Cargo then ignores it ("ignoring invalid dependency
-    // ... which is missing a lib target"), so `use billing::...` in the new service fails to build.
-    it.failing('refuses a dependency on a crate without a library target', async () => {
+    it('refuses a dependency on a crate without a library target', async () => {
       await generate(tree, { name: 'billing' });
       const before = changes(tree);
       await expect(generate(tree, { name: 'web', deps: 'billing' })).rejects.toThrow(/billing/);
+      await expect(generate(tree, { name: 'web', deps: 'billing' })).rejects.toThrow('"billing" has no library target (src/lib.rs)');
       expect(changes(tree)).toEqual(before);
     });
   });
@@ -206,7 +204,7 @@ describe('service generator', () => {
 
     it('rejects the name of an existing crate', async () => {
       tree.write('libs/billing/Cargo.toml', '[package]\nname = "billing"\nversion = "0.1.0"\n');
-      await expectRejected({ name: 'billing' }, 'a crate named "billing" already exists (libs/billing/Cargo.toml); choose another name.');
+      await expectRejected({ name: 'billing' }, 'a crate or project named "billing" already exists (libs/billing/Cargo.toml); choose another name.');
     });
 
     it('rejects the name of an existing Nx project', async () => {
@@ -214,12 +212,10 @@ describe('service generator', () => {
       await expectRejected({ name: 'web', directory: 'services/web' }, 'project "web" already exists (apps/web); choose another name.');
     });
 
-    // BUG: the name is checked against crate names and project.json projects, but not against the
-    // Nx names that inference gives crates through [package.metadata.nx] name: the new service
-    // then makes a second Nx project called "api" and the project graph fails to build.
-    it.failing('rejects the Nx name an existing crate takes through [package.metadata.nx]', async () => {
+    it('rejects the Nx name an existing crate takes through [package.metadata.nx]', async () => {
       tree.write('libs/core/Cargo.toml', '[package]\nname = "core"\nversion = "0.1.0"\n\n[package.metadata.nx]\nname = "api"\n');
       await expectRejected({ name: 'api', directory: 'services/api' }, /already exists/);
+      await expectRejected({ name: 'api', directory: 'services/api' }, 'a crate or project named "api" already exists (libs/core/Cargo.toml); choose another name.');
     });
 
     it('rejects an existing folder', async () => {

@@ -1,7 +1,6 @@
 import {
   formatFiles,
   generateFiles,
-  getProjects,
   joinPathFragments,
   logger,
   normalizePath,
@@ -12,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { join, posix } from 'node:path';
 import { crateNameProblem } from '../../cargo/crate-name';
 import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/root-manifest';
-import { addPathDependency, findCrates, nameList, requireCrates } from '../../cargo/tree-crates';
-import { renderDockerfile } from '../../docker/dockerfile';
+import { addPathDependency, findCrates, nameList, requireCrates, requireFreeName } from '../../cargo/tree-crates';
+import { DEFAULT_RUNTIME, renderDockerfile, RUNTIME_VARIANTS, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
 import type { ServiceGeneratorSchema } from './schema';
 
@@ -21,6 +20,7 @@ export interface NormalizedServiceOptions {
   name: string;
   projectRoot: string;
   port: number;
+  runtime: RuntimeVariant;
   tags: string[];
   /** Workspace crates the service depends on through path dependencies. */
   deps: Array<{ name: string; dir: string }>;
@@ -45,11 +45,8 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
     throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "services/${name}".`);
   }
   const crates = findCrates(tree);
-  const taken = crates.byName.get(name);
-  if (taken) throw new Error(`a crate named "${name}" already exists (${posix.join(taken, 'Cargo.toml')}); choose another name.`);
-  const deps = requireCrates(crates, nameList(schema.deps), 'library');
-  const project = getProjects(tree).get(name);
-  if (project) throw new Error(`project "${name}" already exists (${project.root}); choose another name.`);
+  requireFreeName(tree, crates, name);
+  const deps = requireCrates(crates, nameList(schema.deps), 'library', { libraryOnly: true });
   if (tree.exists(projectRoot)) {
     throw new Error(`folder "${projectRoot}" already exists; choose another --directory or name.`);
   }
@@ -66,7 +63,11 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  return { name, projectRoot, port, tags, deps, skipFormat: schema.skipFormat ?? false };
+  const runtime = schema.runtime ?? DEFAULT_RUNTIME;
+  if (!RUNTIME_VARIANTS.includes(runtime)) {
+    throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
+  }
+  return { name, projectRoot, port, runtime, tags, deps, skipFormat: schema.skipFormat ?? false };
 }
 
 /** Updates Cargo.lock for the new crate, resolving only what is new. */
@@ -98,6 +99,7 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
       project: options.name,
       port: options.port,
       dockerfilePath: posix.join(options.projectRoot, 'Dockerfile'),
+      runtime: options.runtime,
     }),
   );
   if (!options.skipFormat) await formatFiles(tree);

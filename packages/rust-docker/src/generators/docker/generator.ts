@@ -1,0 +1,107 @@
+import { formatFiles, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import { posix } from 'node:path';
+import { binaryNames, parseCargoManifest } from '../../cargo/manifest';
+import { findCrates } from '../../cargo/tree-crates';
+import {
+  DEFAULT_RUNTIME,
+  dockerfileRuntime,
+  exposedPort,
+  renderDockerfile,
+  RUNTIME_VARIANTS,
+  type RuntimeVariant,
+} from '../../docker/dockerfile';
+import { initGenerator } from '../init/generator';
+import { DEFAULT_PORT } from '../service/generator';
+import type { DockerGeneratorSchema } from './schema';
+
+export interface NormalizedDockerOptions {
+  project: string;
+  crateName: string;
+  projectRoot: string;
+  bin: string;
+  port: number;
+  runtime: RuntimeVariant;
+  healthcheck: boolean;
+  skipFormat: boolean;
+}
+
+/** Whether the crate's own sources define a `healthcheck` subcommand. */
+function hasHealthcheckCommand(tree: Tree, projectRoot: string): boolean {
+  let found = false;
+  visitNotIgnoredFiles(tree, posix.join(projectRoot, 'src'), (file) => {
+    if (!found && file.endsWith('.rs') && /"healthcheck"/.test(tree.read(file, 'utf8') ?? '')) found = true;
+  });
+  return found;
+}
+
+export function normalizeOptions(tree: Tree, schema: DockerGeneratorSchema): NormalizedDockerOptions {
+  const crates = findCrates(tree);
+  const projectRoot = crates.byProject.get(schema.project) ?? crates.byName.get(schema.project);
+  if (projectRoot === undefined) {
+    const known = [...crates.byProject.keys()].sort().join(', ') || 'none yet';
+    throw new Error(`no crate or project named "${schema.project}" in this workspace (crates: ${known}).`);
+  }
+  const manifestFile = posix.join(projectRoot, 'Cargo.toml');
+  const manifest = parseCargoManifest(tree.read(manifestFile, 'utf8')!, manifestFile);
+  const bins = binaryNames(
+    manifest,
+    (rel) => tree.exists(posix.join(projectRoot, rel)),
+    (rel) => tree.children(posix.join(projectRoot, rel)),
+  );
+  if (bins.length === 0) {
+    throw new Error(
+      `crate "${manifest.packageName}" (${manifestFile}) has no binary target (no src/main.rs or [[bin]]), so there is nothing to run in a container; share a library through path dependencies instead.`,
+    );
+  }
+  const bin = schema.bin ?? (bins.includes(manifest.packageName!) ? manifest.packageName! : bins[0]);
+  if (!bins.includes(bin)) throw new Error(`crate "${manifest.packageName}" has no binary "${bin}" (it has ${bins.join(', ')}).`);
+
+  const dockerfilePath = posix.join(projectRoot, 'Dockerfile');
+  const current = tree.exists(dockerfilePath) ? tree.read(dockerfilePath, 'utf8')! : undefined;
+  const currentRuntime = current ? dockerfileRuntime(current) : undefined;
+  if (current && !currentRuntime && !schema.force) {
+    throw new Error(`${dockerfilePath} exists and was not written by @org/rust-docker; pass --force to replace it.`);
+  }
+  const runtime = schema.runtime ?? currentRuntime ?? DEFAULT_RUNTIME;
+  if (!RUNTIME_VARIANTS.includes(runtime)) throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
+
+  let port = schema.port !== undefined ? Number(schema.port) : current ? exposedPort(current) : undefined;
+  if (port === undefined) {
+    port = DEFAULT_PORT;
+    while (crates.ports.has(port)) port++;
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`--port ${schema.port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
+  }
+  return {
+    project: schema.project,
+    crateName: manifest.packageName!,
+    projectRoot,
+    bin,
+    port,
+    runtime,
+    healthcheck: schema.healthcheck ?? hasHealthcheckCommand(tree, projectRoot),
+    skipFormat: schema.skipFormat ?? false,
+  };
+}
+
+export async function dockerGenerator(tree: Tree, schema: DockerGeneratorSchema) {
+  const options = normalizeOptions(tree, schema);
+  await initGenerator(tree, { skipFormat: true });
+  const dockerfilePath = posix.join(options.projectRoot, 'Dockerfile');
+  tree.write(
+    dockerfilePath,
+    renderDockerfile({
+      name: options.crateName,
+      bin: options.bin,
+      project: options.project,
+      port: options.port,
+      dockerfilePath,
+      runtime: options.runtime,
+      healthcheck: options.healthcheck,
+    }),
+  );
+  if (!options.skipFormat) await formatFiles(tree);
+}
+
+export default dockerGenerator;
