@@ -68,11 +68,11 @@ export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Work
 }
 
 /** Passes base image stand-ins to every docker-build through nx.json, as a mirror would be. */
-export function useBaseImages(ws: Workspace, buildArgs: Record<string, string>): void {
+export function useBaseImages(ws: Workspace, buildArgs: Record<string, string>, options: Record<string, unknown> = {}): void {
   const nxJson = ws.json('nx.json');
   nxJson.targetDefaults = {
     ...nxJson.targetDefaults,
-    'docker-build': { ...(nxJson.targetDefaults?.['docker-build'] ?? {}), options: { buildArgs } },
+    'docker-build': { ...(nxJson.targetDefaults?.['docker-build'] ?? {}), options: { ...options, buildArgs } },
   };
   ws.write('nx.json', JSON.stringify(nxJson, null, 2));
 }

@@ -1,6 +1,6 @@
 import * as TOML from '@iarna/toml';
-import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { addProjectConfiguration } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { addPathDependency, findCrates, nameList, requireCrates, requireFreeName, type TreeCrates } from './tree-crates';
 
 describe('findCrates', () => {

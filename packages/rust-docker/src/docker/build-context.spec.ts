@@ -335,7 +335,7 @@ describe('collectCrateFiles and syncContext', () => {
 
   it('keeps sub-millisecond modification times close enough that the next sync copies nothing', () => {
     const file = join(ws, 'services/api/src/main.rs');
-    utimesSync(file, 1700000000.1237, 1700000000.1237); // mtimeMs 1700000000123.699, copied as ...124
+    utimesSync(file, 1700000000.1237, 1700000000.1237); // mtimeMs 1700000000123.699, which a Date would round to ...124
     syncContext(ctx, collect(), new Map());
     expect(Math.trunc(statSync(join(ctx, 'services/api/src/main.rs')).mtimeMs)).toBe(Math.trunc(statSync(file).mtimeMs));
     expect(syncContext(ctx, collect(), new Map())).toEqual({ copied: 0, removed: 0 });

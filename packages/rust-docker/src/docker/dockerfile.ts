@@ -5,10 +5,12 @@ import { join } from 'node:path';
 export type RuntimeVariant = 'scratch' | 'distroless' | 'debian' | 'alpine';
 
 export interface RuntimeSpec {
-  /** Builder image (build argument RUST_IMAGE). */
+  /** Builder image, and the build argument that overrides it. */
   rustImage: string;
-  /** Runtime base image (build argument RUNTIME_IMAGE); none for scratch. */
+  builderArg: string;
+  /** Runtime base image and its build argument; none for scratch. */
   runtimeImage?: string;
+  runtimeArg?: string;
   /** Shell of the builder image, for `SHELL [..., "-o", "pipefail"]`. */
   shell: string;
   /** Non-root user the service runs as. */
@@ -18,10 +20,15 @@ export interface RuntimeSpec {
   description: string;
 }
 
-/** Base images are pinned to a release line and overridable through build arguments. */
+/**
+ * Base images are pinned to a release line and overridable through build arguments. Each
+ * has its own argument name, so one `targetDefaults` entry can point every service of a
+ * workspace at a private mirror, whatever its runtime.
+ */
 export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
   scratch: {
     rustImage: 'rust:1.95-bookworm',
+    builderArg: 'RUST_IMAGE',
     shell: '/bin/bash',
     uid: 10001,
     staticGlibc: true,
@@ -29,7 +36,9 @@ export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
   },
   distroless: {
     rustImage: 'rust:1.95-bookworm',
+    builderArg: 'RUST_IMAGE',
     runtimeImage: 'gcr.io/distroless/static-debian12:nonroot',
+    runtimeArg: 'DISTROLESS_IMAGE',
     shell: '/bin/bash',
     uid: 65532,
     staticGlibc: true,
@@ -37,7 +46,9 @@ export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
   },
   debian: {
     rustImage: 'rust:1.95-bookworm',
+    builderArg: 'RUST_IMAGE',
     runtimeImage: 'debian:bookworm-slim',
+    runtimeArg: 'DEBIAN_IMAGE',
     shell: '/bin/bash',
     uid: 10001,
     staticGlibc: false,
@@ -45,7 +56,9 @@ export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
   },
   alpine: {
     rustImage: 'rust:1.95-alpine3.22',
+    builderArg: 'RUST_ALPINE_IMAGE',
     runtimeImage: 'alpine:3.22',
+    runtimeArg: 'ALPINE_IMAGE',
     shell: '/bin/ash',
     uid: 10001,
     staticGlibc: false,
@@ -77,7 +90,7 @@ export function renderDockerfile(options: DockerfileOptions): string {
   const spec = RUNTIMES[runtime];
   if (!spec) throw new Error(`unknown runtime "${runtime}": use one of ${RUNTIME_VARIANTS.join(', ')}.`);
   const template = readFileSync(join(__dirname, 'files', 'Dockerfile.ejs'), 'utf8');
-  return render(template, { ...spec, healthcheck: true, ...options, runtime, runtimeImage: spec.runtimeImage ?? '' });
+  return render(template, { ...spec, healthcheck: true, ...options, runtime, runtimeImage: spec.runtimeImage ?? '', runtimeArg: spec.runtimeArg ?? '' });
 }
 
 /** The runtime variant a Dockerfile this plugin wrote was rendered for. */
