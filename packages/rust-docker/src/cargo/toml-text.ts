@@ -222,7 +222,7 @@ function tableAt(doc: Record<string, unknown>, tableName: string): Record<string
 }
 
 /** Throws a clear error when an edit would leave invalid TOML (an unusual layout). */
-function checked(after: string, what: string): string {
+function checkedEdit(after: string, what: string): string {
   try {
     TOML.parse(after);
   } catch {
@@ -238,9 +238,19 @@ export function ensureTableEntries(
   entries: Array<[key: string, valueLiteral: string]>,
 ): string {
   // Ask the parsed document which keys exist: `[a.b.key]` tables and `key.sub = ...`
-  // dotted keys define a key without a `key =` line.
-  const existing = tableAt(TOML.parse(text) as Record<string, unknown>, tableName) ?? {};
-  const missing = entries.filter(([k]) => !(k in existing));
+  // dotted keys define a key without a `key =` line. A file the parser cannot read (it
+  // knows TOML 0.5; Cargo reads 1.0) falls back to what the text shows, unchecked.
+  let parsed: Record<string, unknown> | undefined;
+  try {
+    parsed = TOML.parse(text) as Record<string, unknown>;
+  } catch {
+    parsed = undefined;
+  }
+  const lexical = findTable(text, tableName);
+  const has = (key: string) =>
+    parsed ? key in (tableAt(parsed, tableName) ?? {}) : lexical !== undefined && findValue(text, lexical, key) !== undefined;
+  const missing = entries.filter(([k]) => !has(k));
+  const checked = (after: string, what: string) => (parsed ? checkedEdit(after, what) : after);
   if (missing.length === 0) return text;
   const lines = missing.map(([k, v]) => `${k} = ${v}`).join('\n');
   const what = `add ${missing.map(([k]) => k).join(', ')} to [${tableName}]`;
@@ -274,5 +284,11 @@ export function addToStringArray(text: string, tableName: string, key: string, i
   const value = findValue(text, table, key);
   if (!value) return ensureTableEntries(text, tableName, [[key, `[${JSON.stringify(item)}]`]]);
   if (readStringArray(text, value).includes(item)) return text;
-  return checked(appendToArray(text, value, item), `add "${item}" to ${tableName}.${key}`);
+  const after = appendToArray(text, value, item);
+  try {
+    TOML.parse(text);
+  } catch {
+    return after; // unreadable before the edit too: nothing to compare with
+  }
+  return checkedEdit(after, `add "${item}" to ${tableName}.${key}`);
 }

@@ -196,6 +196,52 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * Cargo's own Cargo.lock for the pruned workspace. Reachability in the full lockfile
+ * over-approximates it: the full file lists what the features of *every* member pull in
+ * (tokio's parking_lot when another service asks for it), and `--locked` compares text.
+ * So cargo trims the over-approximation itself (`cargo metadata`, which keeps every
+ * locked version and drops what nothing uses), offline when the host has the index,
+ * online otherwise. The result is cached under `stampFile`, keyed by its inputs.
+ */
+export function exactLockfile(
+  contextDir: string,
+  supersetLock: string,
+  manifests: string[],
+  stampFile: string,
+  /** Writes the context (manifests and the superset lockfile) for cargo to read. */
+  prepare: () => void,
+): string {
+  const key = sha256([supersetLock, ...manifests].join('\0'));
+  if (existsSync(stampFile)) {
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { key: string; lockfile: string };
+    if (stamp.key === key) return stamp.lockfile;
+  }
+  prepare();
+  const run = (offline: boolean) =>
+    execFileSync('cargo', ['metadata', '--format-version', '1', ...(offline ? ['--offline'] : [])], {
+      cwd: contextDir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  try {
+    try {
+      run(true);
+    } catch {
+      run(false);
+    }
+  } catch (error) {
+    const e = error as { code?: string; stderr?: Buffer };
+    if (e.code === 'ENOENT') {
+      throw new Error('cargo not found on PATH: the pruned build context needs cargo on the host to trim Cargo.lock. Install Rust (https://rustup.rs) or set "context": "workspace".');
+    }
+    throw new Error(`cargo could not resolve the pruned workspace: ${(e.stderr?.toString() ?? String(error)).trim().split('\n').slice(-4).join('\n')}`);
+  }
+  const lockfile = readFileSync(join(contextDir, 'Cargo.lock'), 'utf8');
+  mkdirSync(dirname(stampFile), { recursive: true });
+  writeFileSync(stampFile, JSON.stringify({ key, lockfile }));
+  return lockfile;
+}
+
 /** The vendored `[source]` config from the last run, if the lockfile has not changed since. */
 export function currentVendorSnippet(contextDir: string, lockfile: string, stampFile: string): string | undefined {
   if (!existsSync(stampFile) || !existsSync(join(contextDir, 'vendor'))) return undefined;
@@ -212,8 +258,11 @@ export function vendorCrates(contextDir: string, lockfile: string, stampFile: st
   let snippet: string;
   try {
     // A relative output folder makes cargo print `directory = "vendor"`, which resolves
-    // against the context root, where .cargo/ lives.
-    snippet = execFileSync('cargo', ['vendor', '--locked', 'vendor'], {
+    // against the context root, where .cargo/ lives. Versioned folders matter: crate files
+    // all carry the same fixed modification time, so a bumped crate in an unversioned
+    // folder can keep its old size and time, and BuildKit, which sends only files whose
+    // size or time changed, would build with the old one.
+    snippet = execFileSync('cargo', ['vendor', '--locked', '--versioned-dirs', 'vendor'], {
       cwd: contextDir,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

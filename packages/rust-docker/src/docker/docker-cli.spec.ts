@@ -15,7 +15,7 @@ describe('formatBytes', () => {
   });
 
   // BUG: the rounding fix for 999_999 B ("1.00 MB") also applies to the kB step: 999 / 1e3 rounds
-  // to "1.00", so 995..999 B print as "1.00 kB" instead of whole bytes (docker images: "999B").
+  // to "1.00", so 996..999 B print as "1.00 kB" instead of whole bytes (docker images: "999B").
   it.failing('formats 999 bytes as 999 B', () => {
     expect(formatBytes(999)).toBe('999 B');
   });

@@ -90,6 +90,7 @@ export async function checkDocker(): Promise<DockerVersions> {
 
 /** Decimal units, as `docker images` prints them. */
 export function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
   const units: Array<[number, string]> = [
     [1e9, 'GB'],
     [1e6, 'MB'],

@@ -165,8 +165,8 @@ export function pruneStages(dockerfile: string, target?: string): string {
     }
   };
   visit(wanted);
-  return `${prelude}\n${stages
-    .filter((s) => keep.has(s))
-    .map((s) => s.text)
-    .join('')}`;
+  const kept = stages.filter((s) => keep.has(s)).map((s) => s.text).join('');
+  // Splitting on newlines gave the last stage one newline more than the file has.
+  const body = kept.replace(/\n$/, '');
+  return prelude ? `${prelude}\n${body}` : body;
 }

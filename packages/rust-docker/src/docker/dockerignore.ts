@@ -38,7 +38,9 @@ function patternToRegExp(pattern: string): RegExp {
     else if (ch === '?') out += '[^/]';
     else if (ch === '[' && pattern.indexOf(']', i + 1) > i + 1) {
       const close = pattern.indexOf(']', i + 1);
-      out += `[${pattern.slice(i + 1, close).replace(/^[!^]/, '^').replace(/\\/g, '\\\\')}]`;
+      // Like Docker's matcher, a class never matches a path separator, negated or not.
+      const body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
+      out += /^[!^]/.test(body) ? `[^/${body.slice(1)}]` : `[${body}]`;
       i = close;
     } else if (ch === '\\' && i + 1 < pattern.length) out += `\\${pattern[++i]}`;
     else out += ch.replace(/[.+^${}()|[\]]/g, '\\$&');

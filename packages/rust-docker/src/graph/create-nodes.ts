@@ -6,9 +6,11 @@ import { binaryNames } from '../cargo/manifest';
 import type { Crate } from '../cargo/workspace';
 import { exposedPort } from '../docker/dockerfile';
 import { analyzeCargo, externalsFor, productionClosure, testClosure, type CargoGraph } from './cargo-graph';
-import { CARGO_ROOT_FILES, crateProject, normalizePluginOptions, type CrateFacts, type RustDockerPluginOptions } from './targets';
+import { composeServices } from '../compose/compose-file';
+import { CARGO_ROOT_FILES, composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type RustDockerPluginOptions } from './targets';
 
-export const CARGO_MANIFEST_GLOB = '**/Cargo.toml';
+/** Every Cargo manifest, and the compose files services add themselves to. */
+export const CARGO_MANIFEST_GLOB = '**/{Cargo.toml,compose.yaml}';
 
 export function projectName(crate: Crate): string {
   return crate.manifest.nx.name ?? crate.name;
@@ -65,20 +67,62 @@ export function externalGraphNodes(graph: CargoGraph): Record<string, ProjectGra
   return nodes;
 }
 
+/**
+ * A compose file that runs images built from this workspace's crates gets compose-up and
+ * compose-down, on the project of its folder (a project named `compose` at the root).
+ */
+function composeProject(
+  workspaceRoot: string,
+  file: string,
+  services: Map<string, string>,
+  graph: CargoGraph,
+  options: ReturnType<typeof normalizePluginOptions>,
+): CreateNodesResult {
+  let entries: ReturnType<typeof composeServices>;
+  try {
+    entries = composeServices(readFileSync(join(workspaceRoot, file), 'utf8'));
+  } catch {
+    return {};
+  }
+  const imageProjects = entries.map((e) => (e.dockerfile ? services.get(posix.normalize(e.dockerfile)) : undefined)).filter((p): p is string => !!p);
+  if (!imageProjects.length) return {};
+  const root = posix.dirname(file);
+  const crate = graph.model.crates.get(root);
+  const name = crate ? projectName(crate) : root === '.' ? 'compose' : `${posix.basename(root)}-compose`;
+  return {
+    projects: {
+      [root]: {
+        root,
+        name,
+        metadata: { technologies: ['docker'], description: `Compose services of ${file}` },
+        targets: composeTargets(file, [...new Set(imageProjects)].sort(), options),
+      },
+    },
+  };
+}
+
 /** One Nx project per crate (keyed by its Cargo.toml), with cargo and docker targets. */
 export const createNodes: CreateNodes<RustDockerPluginOptions> = [
   CARGO_MANIFEST_GLOB,
   (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
-    const graph = analyzeCargo(context.workspaceRoot, [...files]);
-    logWarnings(graph, files.length);
+    const manifests = files.filter((f) => posix.basename(f) === 'Cargo.toml');
+    const graph = analyzeCargo(context.workspaceRoot, manifests);
+    logWarnings(graph, manifests.length);
     const listings = new FolderListings(context.workspaceRoot);
+    const services = new Map<string, string>();
     const results: Array<readonly [string, CreateNodesResult]> = files.map((file) => {
+      if (posix.basename(file) !== 'Cargo.toml') return [file, {}] as const;
       const crate = graph.model.crates.get(posix.dirname(file));
       if (!crate || crate.manifest.file !== file) return [file, {}] as const;
-      const project = crateProject(crateFacts(context.workspaceRoot, crate, graph, listings), options);
+      const facts = crateFacts(context.workspaceRoot, crate, graph, listings);
+      if (facts.docker) services.set(posix.join(crate.dir === '.' ? '' : crate.dir, 'Dockerfile'), facts.name);
+      const project = crateProject(facts, options);
       return [file, { projects: { [project.root]: project } }] as const;
     });
+    for (const [i, file] of files.entries()) {
+      if (posix.basename(file) === 'compose.yaml') results[i] = [file, composeProject(context.workspaceRoot, file, services, graph, options)];
+    }
     // External crates from the lockfiles hang on the first manifest's result.
     if (results.length && Object.keys(graph.externalNodes).length) {
       const [file, result] = results[0];

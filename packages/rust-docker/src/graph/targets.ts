@@ -9,6 +9,8 @@ export interface RustDockerPluginOptions {
   dockerRunTargetName?: string;
   healthCheckTargetName?: string;
   depsTargetName?: string;
+  composeUpTargetName?: string;
+  composeDownTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<RustDockerPluginOptions>;
@@ -22,6 +24,8 @@ export function normalizePluginOptions(options: RustDockerPluginOptions | undefi
     dockerRunTargetName: options?.dockerRunTargetName ?? 'docker-run',
     healthCheckTargetName: options?.healthCheckTargetName ?? 'health-check',
     depsTargetName: options?.depsTargetName ?? 'deps',
+    composeUpTargetName: options?.composeUpTargetName ?? 'compose-up',
+    composeDownTargetName: options?.composeDownTargetName ?? 'compose-down',
   };
 }
 
@@ -200,5 +204,32 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       },
     },
     targets,
+  };
+}
+
+/** Targets of a compose file whose services include images built from this workspace's crates. */
+export function composeTargets(file: string, imageProjects: string[], options: NormalizedPluginOptions): Record<string, TargetConfiguration> {
+  return {
+    [options.composeUpTargetName]: {
+      executor: `${PLUGIN}:compose`,
+      options: { command: 'up', file },
+      cache: false,
+      dependsOn: imageProjects.length ? [{ projects: imageProjects, target: options.dockerBuildTargetName }] : [],
+      metadata: {
+        technologies: ['docker'],
+        description: `Build the images (${imageProjects.join(', ')}), then start ${file} and wait until every service is healthy`,
+        help: { command: 'docker compose up --help', example: { options: { services: [imageProjects[0] ?? 'api'], timeout: 120 } } },
+      },
+    },
+    [options.composeDownTargetName]: {
+      executor: `${PLUGIN}:compose`,
+      options: { command: 'down', file },
+      cache: false,
+      metadata: {
+        technologies: ['docker'],
+        description: `Stop and remove the containers and network of ${file} (volumes with --volumes)`,
+        help: { command: 'docker compose down --help', example: { options: { volumes: true } } },
+      },
+    },
   };
 }

@@ -8,6 +8,7 @@ import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
 import {
   collectCrateFiles,
   currentVendorSnippet,
+  exactLockfile,
   planBuildContext,
   syncContext,
   vendorCrates,
@@ -48,7 +49,10 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, ki
 
 /** Bytes from `3000000`, "3MB", "2.5 MiB" or "500kB". */
 export function parseSize(value: number | string): number {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`maxImageSize ${value} is not a size: use a positive number of bytes or e.g. "3MB".`);
+    return value;
+  }
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(value);
   if (!match) throw new Error(`maxImageSize "${value}" is not a size: use bytes or a number with kB, MB, GB, KiB, MiB or GiB (e.g. "3MB").`);
   return Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]);
@@ -180,6 +184,14 @@ function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, s
   const files = collectCrateFiles(workspaceAbs, plan.crateDirs, rules, new Set(plan.generated.keys()));
   for (const file of plan.copied) files.set(file, { source: join(workspaceAbs, file) });
   const generated = new Map(plan.generated);
+  // Cargo's exact lockfile for the context's manifests (see exactLockfile).
+  const manifests = [...files].filter(([rel]) => rel.endsWith('Cargo.toml')).map(([rel, f]) => `${rel}\0${readFileSync(f.source, 'utf8')}`);
+  generated.set(
+    'Cargo.lock',
+    exactLockfile(dir, generated.get('Cargo.lock')!, [generated.get('Cargo.toml') ?? '', ...manifests], join(workDir, 'lockfile.json'), () =>
+      syncContext(dir, files, generated, ['vendor']),
+    ),
+  );
   let vendorNote = '';
   if (o.vendor) {
     const lockfile = generated.get('Cargo.lock')!;
@@ -304,7 +316,7 @@ export default async function dockerBuildExecutor(
 
     const dockerfileText = readFileSync(o.dockerfile, 'utf8');
     const loaded = loadCrate(o, context.root);
-    const settings = [dockerfileText, JSON.stringify([o.buildArgs, o.target, o.platform, o.strategy])];
+    const settings = [dockerfileText, JSON.stringify([o.buildArgs, o.labels, o.target, o.platform, o.strategy])];
     const prepared =
       o.strategy === 'prebuilt' ? preparePrebuiltContext(o, loaded, context, dockerfileText, settings) : prepareCompileContext(o, loaded, settings);
     logger.info(`${o.project}: build context ${relative(context.root, prepared.dir) || '.'}: ${prepared.summary}`);
@@ -322,7 +334,6 @@ export default async function dockerBuildExecutor(
     const existing = o.noCache ? undefined : await runDocker(['image', 'inspect', '--format', '{{.Id}}', contentTag]);
     const reused = existing?.code === 0;
     if (reused) {
-      for (const tag of tags.filter((t) => t !== contentTag)) await docker(['tag', contentTag, tag]);
       logger.info(`${o.project}: ${contentTag} was already built from this exact context; tagged it, no build`);
     } else {
       const renderedDockerfile = join(prepared.workDir, `Dockerfile.${choice.engine}`);
@@ -341,7 +352,8 @@ export default async function dockerBuildExecutor(
         buildDockerArgs({
           dockerfile: renderedDockerfile,
           contextDir: prepared.dir,
-          tags,
+          // Other tags only once the image passed its checks, so `latest` never moves to a rejected one.
+          tags: [contentTag],
           buildArgs,
           labels: labelsFor(o, loaded, context.root, revision),
           engine: choice.engine,
@@ -359,9 +371,10 @@ export default async function dockerBuildExecutor(
     const { id, size } = await imageSize(contentTag);
     if (o.maxImageSize !== undefined && size > o.maxImageSize) {
       throw new Error(
-        `image ${o.image}:latest is ${formatBytes(size)} (${size} bytes), over its budget maxImageSize ${formatBytes(o.maxImageSize)} (${o.maxImageSize} bytes).`,
+        `image ${o.image}:latest is ${formatBytes(size)} (${size} bytes), over its budget maxImageSize ${formatBytes(o.maxImageSize)} (${o.maxImageSize} bytes); it stays tagged ${contentTag} only.`,
       );
     }
+    for (const tag of tags.filter((t) => t !== contentTag)) await docker(['tag', contentTag, tag]);
     const digest = o.push ? await pushTags(tags) : undefined;
     const durationMs = Date.now() - started;
     writeImageRecord(o.outputFile, {

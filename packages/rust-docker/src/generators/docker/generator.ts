@@ -11,7 +11,7 @@ import {
   type RuntimeVariant,
 } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
-import { DEFAULT_PORT } from '../service/generator';
+import { addToCompose, DEFAULT_PORT } from '../service/generator';
 import type { DockerGeneratorSchema } from './schema';
 
 export interface NormalizedDockerOptions {
@@ -101,6 +101,7 @@ export async function dockerGenerator(tree: Tree, schema: DockerGeneratorSchema)
       healthcheck: options.healthcheck,
     }),
   );
+  addToCompose(tree, { name: options.project, dockerfile: dockerfilePath, bin: options.bin, port: options.port, with: [], healthcheck: options.healthcheck });
   if (!options.skipFormat) await formatFiles(tree);
 }
 

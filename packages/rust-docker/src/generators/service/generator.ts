@@ -10,6 +10,7 @@ import {
 import { execFileSync } from 'node:child_process';
 import { join, posix } from 'node:path';
 import { crateNameProblem } from '../../cargo/crate-name';
+import { addComposeService, backingList, COMPOSE_FILE, type Backing, type ComposeService } from '../../compose/compose-file';
 import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/root-manifest';
 import { addPathDependency, findCrates, nameList, requireCrates, requireFreeName } from '../../cargo/tree-crates';
 import { DEFAULT_RUNTIME, renderDockerfile, RUNTIME_VARIANTS, type RuntimeVariant } from '../../docker/dockerfile';
@@ -20,21 +21,57 @@ export interface NormalizedServiceOptions {
   name: string;
   projectRoot: string;
   port: number;
+  framework: ServiceFramework;
   runtime: RuntimeVariant;
   tags: string[];
   /** Workspace crates the service depends on through path dependencies. */
   deps: Array<{ name: string; dir: string }>;
+  /** Backing services in compose.yaml. */
+  with: Backing[];
   skipFormat: boolean;
 }
 
-/** Versions every generated service shares through `[workspace.dependencies]`. */
-export const SERVICE_DEPENDENCIES: Array<[string, string]> = [
-  ['axum', '"0.8"'],
-  ['serde_json', '"1"'],
-  ['tokio', '"1"'],
-];
+/** HTTP frameworks a service can be written with; each has its templates in files/<framework>/. */
+export const SERVICE_FRAMEWORKS = ['axum', 'warp', 'actix'] as const;
+export type ServiceFramework = (typeof SERVICE_FRAMEWORKS)[number];
+export const DEFAULT_FRAMEWORK: ServiceFramework = 'axum';
+
+/**
+ * Versions the services of each framework share through `[workspace.dependencies]`; the
+ * crate manifests add the features they use. actix-web's default features (compression
+ * codecs, cookies, HTTP/2, WebSockets) are off: a crate turns on what it needs.
+ */
+export const FRAMEWORK_DEPENDENCIES: Record<ServiceFramework, Array<[string, string]>> = {
+  axum: [
+    ['axum', '"0.8"'],
+    ['serde_json', '"1"'],
+    ['tokio', '"1"'],
+  ],
+  warp: [
+    ['serde_json', '"1"'],
+    ['tokio', '"1"'],
+    ['warp', '"0.4"'],
+  ],
+  actix: [
+    ['actix-web', '{ version = "4", default-features = false }'],
+    ['serde_json', '"1"'],
+  ],
+};
+
+/** Versions a service with the default framework (axum) shares through `[workspace.dependencies]`. */
+export const SERVICE_DEPENDENCIES: Array<[string, string]> = FRAMEWORK_DEPENDENCIES[DEFAULT_FRAMEWORK];
 
 export const DEFAULT_PORT = 8080;
+
+/** `--framework`, trimmed and lower-cased; axum when not given. */
+export function normalizeFramework(value: unknown): ServiceFramework {
+  if (value === undefined || value === null) return DEFAULT_FRAMEWORK;
+  const framework = String(value).trim().toLowerCase();
+  if (!(SERVICE_FRAMEWORKS as readonly string[]).includes(framework)) {
+    throw new Error(`--framework "${String(value)}" is not one of ${SERVICE_FRAMEWORKS.join(', ')} (e.g. --framework warp).`);
+  }
+  return framework as ServiceFramework;
+}
 
 export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): NormalizedServiceOptions {
   const name = (schema.name ?? '').trim();
@@ -67,7 +104,8 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
   if (!RUNTIME_VARIANTS.includes(runtime)) {
     throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
   }
-  return { name, projectRoot, port, runtime, tags, deps, skipFormat: schema.skipFormat ?? false };
+  const framework = normalizeFramework(schema.framework);
+  return { name, projectRoot, port, framework, runtime, tags, deps, with: backingList(schema.with), skipFormat: schema.skipFormat ?? false };
 }
 
 /** Updates Cargo.lock for the new crate, resolving only what is new. */
@@ -86,10 +124,10 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
 
   let rootManifest = tree.read('Cargo.toml', 'utf8')!;
   rootManifest = addWorkspaceMember(rootManifest, options.projectRoot);
-  rootManifest = ensureWorkspaceDependencies(rootManifest, SERVICE_DEPENDENCIES);
+  rootManifest = ensureWorkspaceDependencies(rootManifest, FRAMEWORK_DEPENDENCIES[options.framework]);
   tree.write('Cargo.toml', rootManifest);
 
-  generateFiles(tree, join(__dirname, 'files'), options.projectRoot, { ...options, tmpl: '' });
+  generateFiles(tree, join(__dirname, 'files', options.framework), options.projectRoot, { ...options, tmpl: '' });
   for (const dep of options.deps) addPathDependency(tree, options.projectRoot, dep);
   tree.write(
     joinPathFragments(options.projectRoot, 'Dockerfile'),
@@ -102,8 +140,15 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
       runtime: options.runtime,
     }),
   );
+  addToCompose(tree, { name: options.name, dockerfile: posix.join(options.projectRoot, 'Dockerfile'), bin: options.name, port: options.port, with: options.with });
   if (!options.skipFormat) await formatFiles(tree);
   return () => updateLockfile(tree.root);
+}
+
+/** Adds the service's entry (and its backing services) to the workspace's compose.yaml. */
+export function addToCompose(tree: Tree, service: ComposeService): void {
+  const current = tree.exists(COMPOSE_FILE) ? tree.read(COMPOSE_FILE, 'utf8')! : undefined;
+  tree.write(COMPOSE_FILE, addComposeService(current, service));
 }
 
 export default serviceGenerator;

@@ -1,0 +1,122 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, posix, relative } from 'node:path';
+import { COMPOSE_FILE } from '../../compose/compose-file';
+import { checkDocker, docker, lastLines, runDocker, type DockerResult } from '../../docker/docker-cli';
+import type { ComposeExecutorOptions } from './schema';
+
+/** `docker compose` (v2) when the plugin is there, else `docker-compose` (v1). */
+export interface ComposeCli {
+  command: string;
+  prefix: string[];
+  version: string;
+}
+
+export async function detectCompose(): Promise<ComposeCli> {
+  const v2 = await runDocker(['compose', 'version', '--short']).catch(() => undefined);
+  if (v2?.code === 0) return { command: 'docker', prefix: ['compose'], version: `docker compose ${v2.stdout.trim()}` };
+  const v1 = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
+  if (v1.status === 0) return { command: 'docker-compose', prefix: [], version: `docker-compose ${v1.stdout.trim()}` };
+  throw new Error('Docker Compose not found: install the Compose plugin (`docker compose`) or `docker-compose`, then retry.');
+}
+
+function compose(cli: ComposeCli, file: string, args: string[], stream = false): Promise<DockerResult> {
+  const full = [...cli.prefix, '-f', file, ...args];
+  if (cli.command === 'docker') return runDocker(full, { stream });
+  return new Promise((resolve, reject) => {
+    const child = spawn(cli.command, full, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      if (stream) process.stdout.write(d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      if (stream) process.stderr.write(d);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+export interface ServiceState {
+  service: string;
+  status: string;
+  health?: string;
+}
+
+/** Healthy when its health check says so, or running when it has none. */
+export function isReady(state: ServiceState): boolean {
+  return state.health ? state.health === 'healthy' : state.status === 'running';
+}
+
+export function hasFailed(state: ServiceState): boolean {
+  return state.health === 'unhealthy' || ['exited', 'dead'].includes(state.status);
+}
+
+async function states(cli: ComposeCli, file: string, services: string[]): Promise<ServiceState[]> {
+  const ids = (await compose(cli, file, ['ps', '-q', ...services])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (!ids.length) return [];
+  const out = await docker([
+    'inspect',
+    '--format',
+    '{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}',
+    ...ids,
+  ]);
+  return out.split('\n').map((line) => {
+    const [service, status, health] = line.split('|');
+    return { service, status, health: health || undefined };
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export default async function composeExecutor(options: ComposeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const projectRoot = context.projectsConfigurations.projects[context.projectName!].root;
+  const file = join(context.root, options.file ?? posix.join(projectRoot, COMPOSE_FILE));
+  const services = options.services ?? [];
+  const shown = relative(context.root, file);
+  const started = Date.now();
+  let cli: ComposeCli | undefined;
+  try {
+    if (!existsSync(file)) throw new Error(`${shown} not found: services add themselves to it (nx g @org/rust-docker:service).`);
+    await checkDocker();
+    cli = await detectCompose();
+    if (options.command === 'down') {
+      const result = await compose(cli, file, ['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])], true);
+      if (result.code !== 0) throw new Error(`compose down failed: ${lastLines(result.stderr, 5)}`);
+      logger.info(`${shown}: down with ${cli.version}${options.volumes ? ', volumes removed' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return { success: true };
+    }
+
+    const up = await compose(cli, file, ['up', '-d', '--no-build', ...services], true);
+    if (up.code !== 0) throw new Error(`compose up failed: ${lastLines(up.stderr || up.stdout, 8)}`);
+    const deadline = started + (options.timeout ?? 90) * 1000;
+    let current: ServiceState[] = [];
+    while (Date.now() < deadline) {
+      current = await states(cli, file, services);
+      const failed = current.filter(hasFailed);
+      if (failed.length) throw new Error(`${failed.map((s) => `${s.service} is ${s.health ?? s.status}`).join(', ')}`);
+      if (current.length && current.every(isReady)) break;
+      await sleep(500);
+    }
+    for (const s of current) logger.info(`  ${s.service.padEnd(20)} ${s.status}${s.health ? ` (${s.health})` : ''}`);
+    if (!current.length || !current.every(isReady)) {
+      throw new Error(`not every service was healthy after ${options.timeout ?? 90} s`);
+    }
+    logger.info(`${shown}: ${current.length} service(s) up and healthy with ${cli.version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { success: true };
+  } catch (error) {
+    logger.error(`${shown}: ${(error as Error).message}`);
+    if (cli && options.command === 'up') {
+      // Nothing is left running after a failure; the logs say why it failed.
+      const logs = await compose(cli, file, ['logs', '--no-color', '--tail', '30', ...services]);
+      if (logs.stdout.trim()) logger.error(`last log lines:\n${lastLines(logs.stdout, 60)}`);
+      await compose(cli, file, ['down', '--remove-orphans']);
+      logger.error(`${shown}: brought down again (volumes kept).`);
+    }
+    return { success: false };
+  }
+}

@@ -1,0 +1,7 @@
+export interface ComposeExecutorOptions {
+  command: 'up' | 'down';
+  file?: string;
+  services?: string[];
+  timeout?: number;
+  volumes?: boolean;
+}
