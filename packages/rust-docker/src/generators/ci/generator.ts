@@ -415,7 +415,7 @@ const AFFECTED_LINE = /^(?:npx\s+)?nx\s+affected(?:\s|$)/;
 /** Shell lines of a script, with backslash-continued lines joined. */
 function shellLines(script: string): string[] {
   return script
-    .replace(/\\\r?\n\s*/g, ' ')
+    .replace(/[ \t]*\\\r?\n\s*/g, ' ')
     .split(/\r?\n/)
     .map((l) => l.trim());
 }

@@ -1,8 +1,19 @@
 import * as TOML from '@iarna/toml';
 import { addProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { createHash } from 'node:crypto';
 import { exposedPort } from '../../docker/dockerfile';
-import { DEFAULT_PORT, normalizeOptions, SERVICE_DEPENDENCIES, serviceGenerator } from './generator';
+import {
+  DEFAULT_FRAMEWORK,
+  DEFAULT_PORT,
+  FRAMEWORK_DEPENDENCIES,
+  normalizeFramework,
+  normalizeOptions,
+  SERVICE_DEPENDENCIES,
+  SERVICE_FRAMEWORKS,
+  serviceGenerator,
+  type ServiceFramework,
+} from './generator';
 import type { ServiceGeneratorSchema } from './schema';
 
 type Doc = Record<string, any>;
@@ -229,6 +240,15 @@ describe('service generator', () => {
       await expectRejected({ name: 'api', directory }, `--directory "${directory}" must be a folder inside the workspace, e.g. "services/api".`);
     });
 
+    it.each(['rocket', 'actix-web', 'axum2', ''])('rejects the unknown framework %j', async (framework) => {
+      await expectRejected({ name: 'api', framework: framework as ServiceFramework }, `--framework "${framework}" is not one of axum, warp, actix (e.g. --framework warp).`);
+    });
+
+    it('rejects an unknown framework after an earlier service, leaving that one as it was', async () => {
+      await generate(tree, { name: 'api', framework: 'warp' });
+      await expectRejected({ name: 'web', framework: 'rocket' as ServiceFramework }, '--framework "rocket" is not one of axum, warp, actix');
+    });
+
     it.each([0, -1, 70000, 65536, 80.5, Number.NaN, 'abc' as unknown as number])('rejects the port %p', async (port) => {
       await expectRejected({ name: 'api', port }, `--port ${port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
     });
@@ -247,6 +267,183 @@ describe('service generator', () => {
 describe('normalizeOptions', () => {
   it('trims the name, defaults the folder to it and splits the tags', () => {
     const tree = createTreeWithEmptyWorkspace();
-    expect(normalizeOptions(tree, { name: ' api ', tags: ' a ,, b ' })).toEqual({ name: 'api', projectRoot: 'api', port: 8080, tags: ['a', 'b'], deps: [], skipFormat: false });
+    expect(normalizeOptions(tree, { name: ' api ', tags: ' a ,, b ' })).toEqual({
+      name: 'api',
+      projectRoot: 'api',
+      port: 8080,
+      framework: 'axum',
+      runtime: 'scratch',
+      tags: ['a', 'b'],
+      deps: [],
+      with: [],
+      skipFormat: false,
+    });
+  });
+
+  it('defaults the framework to axum and accepts it in any case, with spaces', () => {
+    expect(DEFAULT_FRAMEWORK).toBe('axum');
+    expect(normalizeFramework(undefined)).toBe('axum');
+    expect(normalizeFramework(' Warp ')).toBe('warp');
+    expect(normalizeFramework('ACTIX')).toBe('actix');
+    expect(() => normalizeFramework('rocket')).toThrow('--framework "rocket" is not one of axum, warp, actix (e.g. --framework warp).');
+  });
+});
+
+describe('--framework', () => {
+  let tree: Tree;
+  beforeEach(() => (tree = createTreeWithEmptyWorkspace()));
+
+  /** What each framework's crate manifest and the root's [workspace.dependencies] must hold. */
+  const expected: Record<ServiceFramework, { dependencies: Doc; devDependencies?: Doc; workspace: Doc; serve: string }> = {
+    axum: {
+      dependencies: {
+        axum: { workspace: true },
+        serde_json: { workspace: true },
+        tokio: { workspace: true, features: ['macros', 'net', 'rt-multi-thread', 'signal'] },
+      },
+      workspace: { axum: '0.8', serde_json: '1', tokio: '1' },
+      serve: 'axum::serve(listener, app())',
+    },
+    warp: {
+      dependencies: {
+        serde_json: { workspace: true },
+        tokio: { workspace: true, features: ['macros', 'net', 'rt-multi-thread', 'signal'] },
+        warp: { workspace: true, features: ['server'] },
+      },
+      devDependencies: { warp: { workspace: true, features: ['test'] } },
+      workspace: { serde_json: '1', tokio: '1', warp: '0.4' },
+      serve: 'warp::serve(app())',
+    },
+    actix: {
+      dependencies: {
+        'actix-web': { workspace: true, features: ['macros'] },
+        serde_json: { workspace: true },
+      },
+      workspace: { 'actix-web': { version: '4', 'default-features': false }, serde_json: '1' },
+      serve: 'HttpServer::new(',
+    },
+  };
+
+  it('offers the same frameworks in schema.json, axum the default, as an important option', () => {
+    const property = require('./schema.json').properties.framework;
+    expect(property).toEqual(expect.objectContaining({ type: 'string', enum: [...SERVICE_FRAMEWORKS], default: DEFAULT_FRAMEWORK, 'x-priority': 'important' }));
+    expect(Object.keys(FRAMEWORK_DEPENDENCIES).sort()).toEqual([...SERVICE_FRAMEWORKS].sort());
+    expect(SERVICE_DEPENDENCIES).toBe(FRAMEWORK_DEPENDENCIES.axum);
+  });
+
+  it('writes the axum service byte for byte as before when no framework is given', async () => {
+    await generate(tree, { name: 'api' });
+    expect(read(tree, 'api/Cargo.toml')).toBe(
+      [
+        '[package]',
+        'name = "api"',
+        'version = "0.1.0"',
+        'edition = "2024"',
+        'publish = false',
+        '',
+        '[[bin]]',
+        'name = "api"',
+        'path = "src/main.rs"',
+        '',
+        '[dependencies]',
+        'axum = { workspace = true }',
+        'serde_json = { workspace = true }',
+        'tokio = { workspace = true, features = ["macros", "net", "rt-multi-thread", "signal"] }',
+        '',
+      ].join('\n'),
+    );
+    // The main.rs the generator wrote before --framework existed, for "api" on port 8080.
+    expect(createHash('sha256').update(read(tree, 'api/src/main.rs')).digest('hex')).toBe('1a8465a86b7cda552c567428c2d6b882201099df39743185cf918e328585a021');
+    const explicit = createTreeWithEmptyWorkspace();
+    await generate(explicit, { name: 'api', framework: 'axum' });
+    for (const file of ['Cargo.toml', 'api/Cargo.toml', 'api/src/main.rs', 'api/Dockerfile']) expect(read(explicit, file)).toBe(read(tree, file));
+  });
+
+  describe.each(SERVICE_FRAMEWORKS)('%s', (framework) => {
+    beforeEach(async () => {
+      await generate(tree, { name: 'api', framework, port: 9000, tags: 'scope:api' });
+    });
+
+    it('writes the same files as every framework', () => {
+      const files = tree.listChanges().map((c) => c.path).filter((p) => p.startsWith('api/')).sort();
+      expect(files).toEqual(['api/Cargo.toml', 'api/Dockerfile', 'api/src/main.rs']);
+    });
+
+    it('writes a crate manifest that parses, with a [[bin]], the tags and its framework dependencies', () => {
+      const crate = parse(read(tree, 'api/Cargo.toml'));
+      expect(crate.package).toEqual({ name: 'api', version: '0.1.0', edition: '2024', publish: false, metadata: { nx: { tags: ['scope:api'] } } });
+      expect(crate.bin).toEqual([{ name: 'api', path: 'src/main.rs' }]);
+      expect(crate.dependencies).toEqual(expected[framework].dependencies);
+      expect(crate['dev-dependencies']).toEqual(expected[framework].devDependencies);
+    });
+
+    it('adds its shared versions to [workspace.dependencies], covering every `workspace = true` dependency', () => {
+      const root = parse(read(tree, 'Cargo.toml'));
+      expect(root.workspace.members).toEqual(['api']);
+      expect(root.workspace.dependencies).toEqual(expected[framework].workspace);
+      const crate = parse(read(tree, 'api/Cargo.toml'));
+      for (const [key, value] of Object.entries({ ...crate.dependencies, ...crate['dev-dependencies'] })) {
+        if ((value as Doc).workspace) expect(Object.keys(root.workspace.dependencies)).toContain(key);
+      }
+    });
+
+    it('writes a main.rs with the name, the port, both routes, signal handling, the healthcheck subcommand and a test', () => {
+      const main = read(tree, 'api/src/main.rs');
+      expect(main).toContain('const SERVICE: &str = "api";');
+      expect(main).toContain('const DEFAULT_PORT: u16 = 9000;');
+      expect(main).toContain('std::env::var("PORT")');
+      expect(main).toContain('Ipv4Addr::UNSPECIFIED');
+      expect(main).toContain(expected[framework].serve);
+      expect(main).toMatch(/"health"|"\/health"/);
+      expect(main).toContain('json!({ "status": "ok" })');
+      expect(main).toContain('json!({ "service": SERVICE, "version": env!("CARGO_PKG_VERSION") })');
+      expect(main).toContain('println!("{SERVICE} listening on {address}");');
+      expect(main).toContain('println!("{SERVICE} shutting down");');
+      expect(main).toContain('SignalKind::terminate()');
+      expect(main).toContain('signal::ctrl_c()');
+      expect(main).toContain('Some("healthcheck")');
+      expect(main).toContain('fn healthcheck(port: u16)');
+      expect(main).toContain('b"GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n"');
+      expect(main).toContain('async fn health_reports_ok()');
+      expect(main).not.toMatch(/<%|%>/);
+      for (const other of SERVICE_FRAMEWORKS.filter((f) => f !== framework)) expect(main).not.toMatch(new RegExp(`\\b${other}(_web)?::`));
+    });
+
+    it('writes the same Dockerfile, with the healthcheck, as the other frameworks', () => {
+      const dockerfile = read(tree, 'api/Dockerfile');
+      expect(exposedPort(dockerfile)).toBe(9000);
+      expect(dockerfile).toContain('--package api --bin api');
+      expect(dockerfile).toContain('CMD ["/usr/local/bin/api", "healthcheck"]');
+    });
+  });
+
+  it('adds --deps to [dependencies], not to the [dev-dependencies] after it', async () => {
+    tree.write('libs/shared/Cargo.toml', '[package]\nname = "shared"\nversion = "0.1.0"\n');
+    tree.write('libs/shared/src/lib.rs', '');
+    await generate(tree, { name: 'api', framework: 'warp', deps: 'shared' });
+    const crate = parse(read(tree, 'api/Cargo.toml'));
+    expect(crate.dependencies.shared).toEqual({ path: '../libs/shared' });
+    expect(crate['dev-dependencies']).toEqual({ warp: { workspace: true, features: ['test'] } });
+  });
+
+  it('lets services of every framework share one workspace, adding only the versions still missing', async () => {
+    await generate(tree, { name: 'api' });
+    await generate(tree, { name: 'events', framework: 'warp' });
+    await generate(tree, { name: 'billing', framework: 'actix' });
+    const text = read(tree, 'Cargo.toml');
+    const root = parse(text);
+    expect(root.workspace.members).toEqual(['api', 'events', 'billing']);
+    expect(root.workspace.dependencies).toEqual({ axum: '0.8', serde_json: '1', tokio: '1', warp: '0.4', 'actix-web': { version: '4', 'default-features': false } });
+    expect(text.match(/^serde_json = /gm)).toHaveLength(1);
+    expect(read(tree, 'events/src/main.rs')).toContain('const DEFAULT_PORT: u16 = 8081;');
+    expect(read(tree, 'billing/src/main.rs')).toContain('const DEFAULT_PORT: u16 = 8082;');
+  });
+
+  it("keeps the user's own versions of the framework crates", async () => {
+    tree.write('Cargo.toml', '[workspace]\nresolver = "2"\nmembers = []\n\n[workspace.dependencies]\nactix-web = "=4.9.0" # pinned\n');
+    await generate(tree, { name: 'api', framework: 'actix' });
+    const text = read(tree, 'Cargo.toml');
+    expect(text).toContain('actix-web = "=4.9.0" # pinned');
+    expect(parse(text).workspace.dependencies).toEqual({ 'actix-web': '=4.9.0', serde_json: '1' });
   });
 });

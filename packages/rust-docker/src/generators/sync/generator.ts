@@ -279,6 +279,8 @@ function binarySource(manifest: CargoManifest, bin: string, exists: (rel: string
 /** A service whose Dockerfile was synced, with what its compose entry must follow. */
 interface ServiceState {
   dockerfile: string;
+  /** The path the Dockerfile's usage comment gave before: where it was, if the crate moved. */
+  formerDockerfile?: string;
   project: string;
   /** Names the Dockerfile carried before (package, project): a compose key or image may still use them. */
   formerNames: string[];
@@ -310,7 +312,7 @@ function syncDockerfile(tree: Tree, manifest: CargoManifest, lines: string[]): S
   if (text !== original) tree.write(dockerfile, text);
   lines.push(...changes.map((c) => `${dockerfile}: ${c}`));
   const formerNames = [...new Set([current.name, current.headerName, current.project].filter((n): n is string => !!n))];
-  return { dockerfile, project, formerNames, oldBin: current.bin, bin, oldPort: current.port, port };
+  return { dockerfile, formerDockerfile: current.path, project, formerNames, oldBin: current.bin, bin, oldPort: current.port, port };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -446,6 +448,7 @@ function syncComposeEntry(services: YAMLMap, pair: Pair, state: ServiceState, si
   const changes: string[] = [];
   const oldKey = String(scalarValue(pair.key) ?? pair.key);
   let key = oldKey;
+  const moved = moveDockerfile(entry, state.dockerfile);
   // The service is named after the Nx project. With several entries building this
   // Dockerfile, only the one still named after the crate's former name is renamed.
   if (key !== state.project && (siblings === 1 || state.formerNames.includes(key)) && !services.has(state.project) && isScalar(pair.key)) {
@@ -454,6 +457,7 @@ function syncComposeEntry(services: YAMLMap, pair: Pair, state: ServiceState, si
     changes.push(`service ${oldKey} → ${state.project}${dependents.length ? ` (and depends_on of ${dependents.join(', ')})` : ''}`);
     key = state.project;
   }
+  if (moved) changes.push(`${key} dockerfile ${moved}`);
 
   // `<project>:latest` is what docker-build tags; an image that is not a former name's stays the user's.
   const image = entry.get('image', true);
@@ -479,6 +483,19 @@ function syncComposeEntry(services: YAMLMap, pair: Pair, state: ServiceState, si
   return changes;
 }
 
+/** Points `build.dockerfile` at the Dockerfile's new place (relative to the build context). */
+function moveDockerfile(entry: YAMLMap, dockerfile: string): string | undefined {
+  const current = entryDockerfile(entry);
+  if (current === undefined || current === dockerfile) return undefined;
+  const build = entry.get('build') as YAMLMap;
+  const context = joinDir('.', String(build.get('context') ?? '.'));
+  const node = build.get('dockerfile', true);
+  if (!isScalar(node)) return undefined;
+  const before = String(node.value);
+  node.value = posix.relative(context === '.' ? '' : context, dockerfile);
+  return `${before} → ${String(node.value)}`;
+}
+
 function syncCompose(tree: Tree, states: ServiceState[], lines: string[]): void {
   if (states.length === 0 || !tree.isFile(COMPOSE_FILE)) return;
   let doc: Document;
@@ -492,13 +509,17 @@ function syncCompose(tree: Tree, states: ServiceState[], lines: string[]): void 
   if (!isMap(services)) return;
   const changes: string[] = [];
   for (const state of states) {
-    const pairs = services.items.filter((pair) => isMap(pair.value) && entryDockerfile(pair.value) === state.dockerfile);
+    // The entries building this Dockerfile; after a move of the crate, those still building
+    // it from the place its usage comment named, when nothing is there any more.
+    const moved = state.formerDockerfile !== undefined && state.formerDockerfile !== state.dockerfile && !tree.exists(state.formerDockerfile);
+    const builds = (path: string | undefined) => path === state.dockerfile || (moved && path === state.formerDockerfile);
+    const pairs = services.items.filter((pair) => isMap(pair.value) && builds(entryDockerfile(pair.value)));
     for (const pair of pairs) changes.push(...syncComposeEntry(services, pair, state, pairs.length));
   }
   if (changes.length === 0) return;
   // Written only when an entry changed, so an in-sync file keeps its exact layout;
-  // lineWidth 0: no folding of a user's long strings.
-  tree.write(COMPOSE_FILE, doc.toString({ lineWidth: 0 }));
+  // lineWidth 0: no folding of a user's long strings; no padding: `["CMD", "x"]` as people write it.
+  tree.write(COMPOSE_FILE, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
   lines.push(...changes.map((c) => `${COMPOSE_FILE}: ${c}`));
 }
 
@@ -521,7 +542,7 @@ export function syncGenerator(tree: Tree, _options: SyncGeneratorSchema = {}): S
   syncCompose(tree, states, lines);
   if (lines.length === 0) return undefined;
   return {
-    outOfSyncMessage: [`${lines.length} ${lines.length === 1 ? 'file edit' : 'file edits'} to follow the Rust crates:`, ...lines.map((l) => `- ${l}`)].join('\n'),
+    outOfSyncMessage: [`${lines.length} ${lines.length === 1 ? 'change' : 'changes'} to follow the Rust crates:`, ...lines.map((l) => `- ${l}`)].join('\n'),
   };
 }
 
