@@ -233,6 +233,98 @@ describe('walking skeleton: nx g to a healthy container', () => {
   });
 
   describe('clear one-line errors', () => {
+    it('a build that does not compile: the compiler error reaches the user', () => {
+      const main = ws.read('api/src/main.rs');
+      ws.write('api/src/main.rs', main.replace('async fn health() -> Json<Value> {', 'async fn health() -> Json<Value> {\n    let broken: u32 = "not a number";'));
+      try {
+        const result = ws.nx(['run', 'api:docker-build'], { allowFailure: true });
+        expect(result.code).not.toBe(0);
+        expect(result.output).toMatch(/error\[E0308\]: mismatched types/);
+        expect(result.output).toContain('api: docker build failed');
+      } finally {
+        ws.write('api/src/main.rs', main);
+      }
+    });
+
+    it('a container that exits at once: its exit code and last log lines, nothing left running', () => {
+      const before = containerIds();
+      // Port 1 needs root; the service runs as 10001, so it cannot listen and exits.
+      const result = ws.nx(['run', 'api:health-check', '--exclude-task-dependencies', '--env.PORT=1', '--port=1'], { allowFailure: true });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/the container exited with code \d+ before answering on \/health/);
+      expect(result.output).toMatch(/cannot listen on 0\.0\.0\.0:1: Permission denied/);
+      expect(containerIds()).toEqual(before);
+    });
+
+    it('a health check that never turns healthy: the deadline, the last answer, the logs', () => {
+      const before = containerIds();
+      const result = ws.nx(['run', 'api:health-check', '--exclude-task-dependencies', '--path=/nope', '--timeout=3'], { allowFailure: true });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/not healthy after 3 s \(GET \/nope expects 200 .*last answer 404/);
+      expect(result.output).toContain('GET /nope 404');
+      expect(containerIds()).toEqual(before);
+    });
+
+    it('Ctrl-C during a health check removes its container', async () => {
+      const before = containerIds();
+      const child = spawn(process.execPath, [join(ws.root, 'node_modules/.bin/nx'), 'run', 'api:health-check', '--exclude-task-dependencies', '--path=/nope', '--timeout=60'], {
+        cwd: ws.root,
+        env: { ...process.env, ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+        detached: true,
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      await waitFor('the health-check container', 30_000, () => (containerIds().length > before.length ? true : undefined));
+      process.kill(-child.pid!, 'SIGINT');
+      await exited;
+      await waitFor('the container to be removed', 15_000, () => (containerIds().length === before.length ? true : undefined));
+      expect(containerIds()).toEqual(before);
+    });
+
+    it('two health checks of the same service at the same time both pass', async () => {
+      const runCheck = () =>
+        new Promise<{ code: number; output: string }>((resolve) => {
+          const child = spawn(process.execPath, [join(ws.root, 'node_modules/.bin/nx'), 'run', 'api:health-check', '--exclude-task-dependencies'], {
+            cwd: ws.root,
+            env: { ...process.env, ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+          });
+          let output = '';
+          child.stdout.on('data', (d) => (output += d));
+          child.stderr.on('data', (d) => (output += d));
+          child.on('close', (code) => resolve({ code: code ?? 1, output }));
+        });
+      const [a, b] = await Promise.all([runCheck(), runCheck()]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect(a.output).toMatch(/healthy in \d+ ms/);
+      expect(b.output).toMatch(/healthy in \d+ ms/);
+    });
+
+    it('no secret, .env, .git, target/ or node_modules reaches the build context', () => {
+      for (const [file, content] of [
+        ['api/.env', 'API_KEY=do-not-ship'],
+        ['api/.env.production', 'API_KEY=do-not-ship'],
+        ['api/server.pem', 'PRIVATE KEY'],
+        ['api/target/debug/leftover', 'x'],
+        ['api/node_modules/pkg/index.js', 'x'],
+        ['.cargo/credentials.toml', '[registry]\ntoken = "do-not-ship"'],
+      ]) {
+        ws.write(file, content);
+      }
+      try {
+        ws.nx(['run', 'api:docker-build', '--skip-nx-cache']);
+        const listed = run('find', ['.', '-path', './vendor', '-prune', '-o', '-type', 'f', '-print'], { cwd: join(ws.root, 'target/rust-docker/api/context'), quiet: true })
+          .stdout.split('\n')
+          .filter(Boolean)
+          .sort();
+        expect(listed).toEqual(['./.cargo/config.toml', './Cargo.lock', './Cargo.toml', './api/Cargo.toml', './api/src/main.rs']);
+        expect(run('grep', ['-rl', 'do-not-ship', '.'], { cwd: join(ws.root, 'target/rust-docker/api/context'), quiet: true, allowFailure: true }).stdout).toBe('');
+      } finally {
+        for (const path of ['api/.env', 'api/.env.production', 'api/server.pem', 'api/target', 'api/node_modules', '.cargo']) {
+          rmSync(join(ws.root, path), { recursive: true, force: true });
+        }
+      }
+    });
+
     it('no Docker CLI', () => {
       // A PATH with node alone: no docker, no cargo.
       const bin = mkdtempSync(join(tmpdir(), 'no-docker-'));

@@ -233,7 +233,10 @@ export function binaryNames(
 ): string[] {
   const names = manifest.explicitBins.map((b) => b.name);
   if (!manifest.packageName || !manifest.autobins) return names;
-  const explicitPaths = new Set(manifest.explicitBins.map((b) => b.path).filter(Boolean));
+  // `./src/main.rs` and `src/main.rs` are one file; `src/bin/x/main.rs` is the folder `src/bin/x`.
+  const explicitPaths = new Set(
+    manifest.explicitBins.flatMap((b) => (b.path ? [posix.normalize(b.path), posix.dirname(posix.normalize(b.path))] : [])),
+  );
   if (exists('src/main.rs') && !explicitPaths.has('src/main.rs') && !names.includes(manifest.packageName)) {
     names.push(manifest.packageName);
   }

@@ -24,6 +24,8 @@ export function findCrates(tree: Tree): TreeCrates {
   visitNotIgnoredFiles(tree, '', (file) => {
     const base = posix.basename(file);
     if (base === 'Cargo.toml') {
+      // Vendored crates (cargo vendor output) are not the workspace's.
+      if (tree.exists(posix.join(posix.dirname(file), '.cargo-checksum.json'))) return;
       try {
         const manifest = parseCargoManifest(tree.read(file, 'utf8')!, file);
         if (manifest.packageName) {
@@ -39,6 +41,10 @@ export function findCrates(tree: Tree): TreeCrates {
       if (port) ports.add(port);
     }
   });
+  // Host ports compose.yaml already publishes are taken too.
+  if (tree.exists('compose.yaml')) {
+    for (const match of tree.read('compose.yaml', 'utf8')!.matchAll(/127\.0\.0\.1:(\d+):\d+/g)) ports.add(Number(match[1]));
+  }
   return { byName, byProject, libraries, ports };
 }
 

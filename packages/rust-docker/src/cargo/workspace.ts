@@ -146,8 +146,16 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
     const hint = crate.manifest.workspaceRootHint;
     if (hint !== undefined) {
       const wsDir = joinDir(crate.dir, hint);
-      if (workspaces.has(wsDir)) crate.workspaceDir = wsDir;
-      else warnings.push({ file: crate.manifest.file, message: `package.workspace points to ${hint}, where there is no [workspace]` });
+      if (!workspaces.has(wsDir)) {
+        warnings.push({ file: crate.manifest.file, message: `package.workspace points to ${hint}, where there is no [workspace]` });
+      } else if (memberDirs.get(wsDir)!.has(crate.dir) && !excluded(wsDir, crate.dir)) {
+        crate.workspaceDir = wsDir;
+      } else {
+        warnings.push({
+          file: crate.manifest.file,
+          message: `package.workspace names ${workspaces.get(wsDir)!.file}, whose members do not list "${relativeTo(wsDir, crate.dir)}"; Cargo rejects that: add it to members`,
+        });
+      }
       continue;
     }
     for (const dir of ancestors(crate.dir)) {

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { isMap, parseDocument, type Document } from 'yaml';
 
 /**
@@ -88,6 +89,11 @@ export function serviceEntry(service: ComposeService): Record<string, unknown> {
     restart: 'unless-stopped',
     cpus: 1,
     mem_limit: '256m',
+    // As production should run it: nothing on the root filesystem changes, no capabilities.
+    read_only: true,
+    tmpfs: ['/tmp'],
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
   };
   if (service.with.length) {
     entry.depends_on = Object.fromEntries(service.with.map((b) => [b, { condition: 'service_healthy' }]));
@@ -145,8 +151,14 @@ export function composeServices(text: string): Array<{ name: string; dockerfile?
     const name = String((item.key as { value?: unknown })?.value ?? item.key);
     const value = item.value;
     const dockerfile = isMap(value) ? value.getIn(['build', 'dockerfile']) : undefined;
+    const context = isMap(value) ? value.getIn(['build', 'context']) : undefined;
     const image = isMap(value) ? value.get('image') : undefined;
-    return { name, dockerfile: typeof dockerfile === 'string' ? dockerfile : undefined, image: typeof image === 'string' ? image : undefined };
+    return {
+      name,
+      // Relative to the build context, which is relative to the compose file's folder.
+      dockerfile: typeof dockerfile === 'string' ? posix.join(typeof context === 'string' ? context : '.', dockerfile) : undefined,
+      image: typeof image === 'string' ? image : undefined,
+    };
   });
 }
 

@@ -13,10 +13,16 @@ export interface RunSpec {
   env?: Record<string, string>;
   /** Start detached (`-d`); otherwise attached, streaming logs. */
   detached: boolean;
+  /** Run as production should: read-only root, no capabilities, no privilege escalation. */
+  hardened?: boolean;
 }
+
+/** A service needs none of this; an attacker who gets in would. /tmp stays writable, in memory. */
+export const HARDENING_ARGS = ['--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
 
 export function runArgs(spec: RunSpec): string[] {
   const args = ['run', spec.detached ? '-d' : '--rm', '--name', spec.name];
+  if (spec.hardened ?? true) args.push(...HARDENING_ARGS);
   args.push('-p', `${LOOPBACK}:${spec.hostPort}:${spec.containerPort}`);
   const env = { PORT: String(spec.containerPort), ...spec.env };
   for (const [key, value] of Object.entries(env)) args.push('-e', `${key}=${value}`);

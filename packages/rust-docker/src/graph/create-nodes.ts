@@ -84,9 +84,11 @@ function composeProject(
   } catch {
     return {};
   }
-  const imageProjects = entries.map((e) => (e.dockerfile ? services.get(posix.normalize(e.dockerfile)) : undefined)).filter((p): p is string => !!p);
-  if (!imageProjects.length) return {};
   const root = posix.dirname(file);
+  const imageProjects = entries
+    .map((e) => (e.dockerfile ? services.get(posix.normalize(posix.join(root, e.dockerfile))) : undefined))
+    .filter((p): p is string => !!p);
+  if (!imageProjects.length) return {};
   const crate = graph.model.crates.get(root);
   const name = crate ? projectName(crate) : root === '.' ? 'compose' : `${posix.basename(root)}-compose`;
   return {

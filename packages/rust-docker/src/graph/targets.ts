@@ -154,6 +154,8 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       executor: `${PLUGIN}:docker-build`,
       options: {},
       cache: true,
+      // Dockerfile and compose entry follow the crate's name, binary and port (nx sync).
+      syncGenerators: [`${PLUGIN}:sync`],
       inputs: dockerInputs,
       outputs: [`{workspaceRoot}/${outputPath(facts.root, 'docker')}`],
       metadata: {

@@ -32,7 +32,7 @@ export default async function* dockerRunExecutor(
     }
     const baseUrl = `http://${LOOPBACK}:${hostPort}`;
     logger.info(`${project}: running ${label} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
-    const child = spawn('docker', runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false }), {
+    const child = spawn('docker', runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened }), {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const stop = () => {

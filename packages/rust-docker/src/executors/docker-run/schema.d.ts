@@ -3,4 +3,5 @@ export interface DockerRunExecutorOptions {
   port?: number;
   hostPort?: number;
   env?: Record<string, string>;
+  hardened?: boolean;
 }

@@ -64,7 +64,7 @@ export default async function healthCheckExecutor(
     const url = `http://${LOOPBACK}:${hostPort}${path}`;
     const t0 = Date.now();
     started = true;
-    await docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true }));
+    await docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened }));
     let last: ProbeResult | undefined;
     let nextStateCheck = 0;
     while (Date.now() - t0 < deadlineMs) {

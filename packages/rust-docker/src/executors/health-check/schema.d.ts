@@ -6,4 +6,5 @@ export interface HealthCheckExecutorOptions {
   expectBody?: string;
   timeout?: number;
   env?: Record<string, string>;
+  hardened?: boolean;
 }

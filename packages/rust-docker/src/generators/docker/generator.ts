@@ -65,13 +65,15 @@ export function normalizeOptions(tree: Tree, schema: DockerGeneratorSchema): Nor
   const runtime = schema.runtime ?? currentRuntime ?? DEFAULT_RUNTIME;
   if (!RUNTIME_VARIANTS.includes(runtime)) throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
 
-  let port = schema.port !== undefined ? Number(schema.port) : current ? exposedPort(current) : undefined;
+  // The port the service itself defaults to, when its sources say (generated services do).
+  const sourcePort = /const DEFAULT_PORT: u16 = (\d+);/.exec(tree.read(posix.join(projectRoot, 'src', 'main.rs'), 'utf8') ?? '')?.[1];
+  let port = schema.port !== undefined ? Number(schema.port) : current ? exposedPort(current) : sourcePort ? Number(sourcePort) : undefined;
   if (port === undefined) {
     port = DEFAULT_PORT;
     while (crates.ports.has(port)) port++;
   }
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`--port ${schema.port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
+    throw new Error(`port ${schema.port ?? port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
   }
   return {
     project: schema.project,
