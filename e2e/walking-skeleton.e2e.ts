@@ -316,7 +316,7 @@ describe('walking skeleton: nx g to a healthy container', () => {
           .stdout.split('\n')
           .filter(Boolean)
           .sort();
-        expect(listed).toEqual(['./.cargo/config.toml', './Cargo.lock', './Cargo.toml', './api/Cargo.toml', './api/src/main.rs']);
+        expect(listed).toEqual(['./.cargo/config.toml', './Cargo.lock', './Cargo.toml', './api/Cargo.toml', './api/Dockerfile', './api/src/main.rs']);
         expect(run('grep', ['-rl', 'do-not-ship', '.'], { cwd: join(ws.root, 'target/rust-docker/api/context'), quiet: true, allowFailure: true }).stdout).toBe('');
       } finally {
         for (const path of ['api/.env', 'api/.env.production', 'api/server.pem', 'api/target', 'api/node_modules', '.cargo']) {

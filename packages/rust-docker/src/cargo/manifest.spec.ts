@@ -272,6 +272,33 @@ describe('binaryNames', () => {
     expect(binaryNames(m, exists, listDir)).toEqual(['server']);
   });
 
+  it.each(['./src/main.rs', 'src/./main.rs', 'src//main.rs'])('sees [[bin]] path %j as src/main.rs, so the package name is not added for it', (path) => {
+    const { exists, listDir } = fs(['src/main.rs']);
+    expect(binaryNames(manifest({ explicitBins: [{ name: 'server', path }] }), exists, listDir)).toEqual(['server']);
+  });
+
+  it('sees a [[bin]] path src/bin/<x>/main.rs as the folder src/bin/<x>, not a second binary named <x>', () => {
+    const { exists, listDir } = fs(['src/main.rs', 'src/bin/admin/main.rs', 'src/bin/worker/main.rs']);
+    const m = manifest({ explicitBins: [{ name: 'admin-cli', path: 'src/bin/admin/main.rs' }, { name: 'jobs', path: './src/bin/worker/main.rs' }] });
+    expect(binaryNames(m, exists, listDir)).toEqual(['admin-cli', 'jobs', 'api']);
+  });
+
+  it('sees a [[bin]] path ./src/bin/<x>.rs as that file, not a second binary named <x>', () => {
+    const { exists, listDir } = fs(['src/bin/tool.rs', 'src/bin/other.rs']);
+    expect(binaryNames(manifest({ explicitBins: [{ name: 'the-tool', path: './src/bin/tool.rs' }] }), exists, listDir)).toEqual(['the-tool', 'other']);
+  });
+
+  it('still discovers src/main.rs when the [[bin]] paths point elsewhere', () => {
+    const { exists, listDir } = fs(['src/main.rs', 'src/cli.rs']);
+    expect(binaryNames(manifest({ explicitBins: [{ name: 'cli', path: './src/cli.rs' }] }), exists, listDir)).toEqual(['cli', 'api']);
+  });
+
+  it('normalizes [[bin]] paths read by parseCargoManifest too', () => {
+    const m = parseCargoManifest('[package]\nname = "svc"\n\n[[bin]]\nname = "svc-server"\npath = "./src/main.rs"\n\n[[bin]]\nname = "svc-admin"\npath = "src/bin/admin/main.rs"\n', 'svc/Cargo.toml');
+    const { exists, listDir } = fs(['src/main.rs', 'src/bin/admin/main.rs', 'src/bin/report.rs']);
+    expect(binaryNames(m, exists, listDir)).toEqual(['svc-server', 'svc-admin', 'report']);
+  });
+
   it('only lists [[bin]] targets when autobins = false', () => {
     const { exists, listDir } = fs(['src/main.rs', 'src/bin/migrate.rs']);
     expect(binaryNames(manifest({ autobins: false, explicitBins: [{ name: 'cli', path: 'src/cli.rs' }] }), exists, listDir)).toEqual(['cli']);

@@ -1,17 +1,29 @@
 import * as TOML from '@iarna/toml';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, modelOf, pkg, removeDir, writeFiles } from '../testing/fixtures';
 import {
   collectCrateFiles,
   currentVendorSnippet,
+  exactLockfile,
   planBuildContext,
   pruneRootManifest,
   sha256,
   syncContext,
+  vendorCrates,
   vendoredCargoConfig,
 } from './build-context';
 import { parseDockerignore } from './dockerignore';
+
+// exactLockfile and vendorCrates run cargo; here a stand-in answers instead (see below).
+jest.mock('node:child_process', () => ({
+  ...jest.requireActual('node:child_process'),
+  execFileSync: jest.fn(() => {
+    throw new Error('no external process in unit tests');
+  }),
+}));
+const execFileSyncMock = execFileSync as unknown as jest.Mock;
 
 type Doc = Record<string, any>;
 const parse = (text: string): Doc => TOML.parse(text) as Doc;
@@ -404,5 +416,164 @@ describe('currentVendorSnippet', () => {
 
   it('hashes with SHA-256 in hex', () => {
     expect(sha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+/** A failed child process as execFileSync throws it. */
+const processError = (fields: { code?: string | number; stderr?: string | Buffer; status?: number }) =>
+  Object.assign(new Error(`Command failed: cargo`), fields);
+
+describe('exactLockfile', () => {
+  let dir: string;
+  let context: string;
+  let stampFile: string;
+  let prepare: jest.Mock;
+  const superset = lockOf('api', 'core', 'parking_lot');
+  const exact = lockOf('api', 'core');
+  const manifests = ['[workspace]\nmembers = ["api", "core"]\n', 'api/Cargo.toml\0[package]\nname = "api"\n'];
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    context = join(dir, 'context');
+    stampFile = join(dir, 'work/lockfile.json');
+    // prepare writes the context as the executor does: the manifests and the superset lockfile.
+    prepare = jest.fn(() => writeFiles(context, { 'Cargo.lock': superset, 'Cargo.toml': manifests[0] }));
+    execFileSyncMock.mockReset();
+    // cargo metadata rewrites Cargo.lock in place, keeping only what the workspace uses.
+    execFileSyncMock.mockImplementation((command: string, args: string[], options: { cwd: string }) => {
+      if (command === 'cargo' && args[0] === 'metadata') {
+        writeFileSync(join(options.cwd, 'Cargo.lock'), exact);
+        return Buffer.from('');
+      }
+      throw new Error(`unexpected ${command} ${args.join(' ')}`);
+    });
+  });
+  afterEach(() => removeDir(dir));
+
+  it("prepares the context, runs cargo metadata offline in it and returns the lockfile cargo left there", () => {
+    expect(exactLockfile(context, superset, manifests, stampFile, prepare)).toBe(exact);
+    expect(prepare).toHaveBeenCalledTimes(1);
+    expect(execFileSyncMock.mock.calls).toEqual([
+      ['cargo', ['metadata', '--format-version', '1', '--offline'], { cwd: context, stdio: ['ignore', 'ignore', 'pipe'] }],
+    ]);
+    expect(prepare.mock.invocationCallOrder[0]).toBeLessThan(execFileSyncMock.mock.invocationCallOrder[0]);
+  });
+
+  it('returns the superset itself when cargo finds nothing to trim', () => {
+    execFileSyncMock.mockImplementation(() => Buffer.from(''));
+    expect(exactLockfile(context, superset, manifests, stampFile, prepare)).toBe(superset);
+  });
+
+  it('answers from its stamp for the same inputs, without preparing or running cargo again', () => {
+    exactLockfile(context, superset, manifests, stampFile, prepare);
+    expect(JSON.parse(readFileSync(stampFile, 'utf8'))).toEqual({ key: sha256([superset, ...manifests].join('\0')), lockfile: exact });
+    prepare.mockClear();
+    execFileSyncMock.mockClear();
+    rmSync(context, { recursive: true });
+    expect(exactLockfile(context, superset, manifests, stampFile, prepare)).toBe(exact);
+    expect(prepare).not.toHaveBeenCalled();
+    expect(execFileSyncMock).not.toHaveBeenCalled();
+  });
+
+  it('runs cargo again when the superset lockfile or a manifest changed', () => {
+    exactLockfile(context, superset, manifests, stampFile, prepare);
+    execFileSyncMock.mockClear();
+    exactLockfile(context, lockOf('api', 'core', 'parking_lot', 'tokio'), manifests, stampFile, prepare);
+    expect(execFileSyncMock).toHaveBeenCalledTimes(1);
+    exactLockfile(context, superset, [manifests[0], 'api/Cargo.toml\0[package]\nname = "api"\nversion = "0.2.0"\n'], stampFile, prepare);
+    expect(execFileSyncMock).toHaveBeenCalledTimes(2);
+    expect(prepare).toHaveBeenCalledTimes(3);
+  });
+
+  it('keys on the order of its inputs too: the same texts in another role are other inputs', () => {
+    exactLockfile(context, superset, manifests, stampFile, prepare);
+    execFileSyncMock.mockClear();
+    exactLockfile(context, superset, [...manifests].reverse(), stampFile, prepare);
+    expect(execFileSyncMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('resolves online when the host has no offline index for it', () => {
+    execFileSyncMock.mockImplementation((_command: string, args: string[], options: { cwd: string }) => {
+      if (args.includes('--offline')) throw processError({ status: 101, stderr: Buffer.from('error: no matching package named `itoa` found\n') });
+      writeFileSync(join(options.cwd, 'Cargo.lock'), exact);
+      return Buffer.from('');
+    });
+    expect(exactLockfile(context, superset, manifests, stampFile, prepare)).toBe(exact);
+    expect(execFileSyncMock.mock.calls.map(([command, args]) => [command, ...args])).toEqual([
+      ['cargo', 'metadata', '--format-version', '1', '--offline'],
+      ['cargo', 'metadata', '--format-version', '1'],
+    ]);
+  });
+
+  it("fails with cargo's last lines when it cannot resolve online either, writing no stamp", () => {
+    execFileSyncMock.mockImplementation(() => {
+      throw processError({ status: 101, stderr: Buffer.from('warning: a\nline 1\nline 2\nline 3\nerror: failed to select a version for `tokio`\n') });
+    });
+    expect(() => exactLockfile(context, superset, manifests, stampFile, prepare)).toThrow(
+      'cargo could not resolve the pruned workspace: line 1\nline 2\nline 3\nerror: failed to select a version for `tokio`',
+    );
+    expect(execFileSyncMock).toHaveBeenCalledTimes(2);
+    expect(existsSync(stampFile)).toBe(false);
+  });
+
+  it('says how to go on without cargo when it is not installed', () => {
+    execFileSyncMock.mockImplementation(() => {
+      throw processError({ code: 'ENOENT' });
+    });
+    expect(() => exactLockfile(context, superset, manifests, stampFile, prepare)).toThrow(
+      'cargo not found on PATH: the pruned build context needs cargo on the host to trim Cargo.lock. Install Rust (https://rustup.rs) or set "context": "workspace".',
+    );
+    expect(existsSync(stampFile)).toBe(false);
+  });
+
+  it('ignores a stamp written for other inputs', () => {
+    writeFiles(dir, { 'work/lockfile.json': JSON.stringify({ key: 'other', lockfile: 'stale' }) });
+    expect(exactLockfile(context, superset, manifests, stampFile, prepare)).toBe(exact);
+    expect(prepare).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('vendorCrates', () => {
+  let dir: string;
+  const snippet = '\n[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n';
+  beforeEach(() => {
+    dir = makeTempDir();
+    execFileSyncMock.mockReset();
+  });
+  afterEach(() => removeDir(dir));
+
+  it('runs cargo vendor --locked with versioned folders into vendor/, relative to the context, and records the snippet for the lockfile', () => {
+    execFileSyncMock.mockImplementation((_command: string, _args: string[], options: { cwd: string }) => {
+      mkdirSync(join(options.cwd, 'vendor/itoa-1.0.11'), { recursive: true });
+      return snippet;
+    });
+    const context = join(dir, 'ctx');
+    const stamp = join(dir, 'work/vendor.json');
+    expect(vendorCrates(context, 'lock v1', stamp)).toBe(snippet);
+    expect(execFileSyncMock.mock.calls).toEqual([
+      ['cargo', ['vendor', '--locked', '--versioned-dirs', 'vendor'], { cwd: context, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }],
+    ]);
+    expect(JSON.parse(readFileSync(stamp, 'utf8'))).toEqual({ hash: sha256('lock v1'), snippet });
+    // What the next run reuses, as long as the lockfile and vendor/ stay.
+    expect(currentVendorSnippet(context, 'lock v1', stamp)).toBe(snippet);
+    expect(currentVendorSnippet(context, 'lock v2', stamp)).toBeUndefined();
+  });
+
+  it("fails with cargo's last lines, writing no stamp", () => {
+    execFileSyncMock.mockImplementation(() => {
+      throw processError({ status: 101, stderr: 'a\nb\nc\nd\ne\nerror: the lock file needs to be updated but --locked was passed\n' });
+    });
+    const stamp = join(dir, 'work/vendor.json');
+    expect(() => vendorCrates(join(dir, 'ctx'), 'lock', stamp)).toThrow('cargo vendor failed: b\nc\nd\ne\nerror: the lock file needs to be updated but --locked was passed');
+    expect(existsSync(stamp)).toBe(false);
+  });
+
+  it('says how to go on without cargo when it is not installed', () => {
+    execFileSyncMock.mockImplementation(() => {
+      throw processError({ code: 'ENOENT' });
+    });
+    expect(() => vendorCrates(join(dir, 'ctx'), 'lock', join(dir, 'stamp.json'))).toThrow(
+      'cargo not found on PATH: vendoring crates needs cargo on the host. Install Rust (https://rustup.rs) or set "vendor": false.',
+    );
   });
 });

@@ -1,4 +1,6 @@
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { docker, lastLines, runDocker } from './docker-cli';
 import { readImageRecord, imageRecordPath } from './image-record';
 
@@ -10,7 +12,7 @@ export interface RunSpec {
   image: string;
   hostPort: number;
   containerPort: number;
-  env?: Record<string, string>;
+  env?: Record<string, string | number | boolean>;
   /** Start detached (`-d`); otherwise attached, streaming logs. */
   detached: boolean;
   /** Run as production should: read-only root, no capabilities, no privilege escalation. */
@@ -25,7 +27,7 @@ export function runArgs(spec: RunSpec): string[] {
   if (spec.hardened ?? true) args.push(...HARDENING_ARGS);
   args.push('-p', `${LOOPBACK}:${spec.hostPort}:${spec.containerPort}`);
   const env = { PORT: String(spec.containerPort), ...spec.env };
-  for (const [key, value] of Object.entries(env)) args.push('-e', `${key}=${value}`);
+  for (const [key, value] of Object.entries(env)) args.push('-e', `${key}=${String(value)}`);
   args.push(spec.image);
   return args;
 }
@@ -84,11 +86,71 @@ export interface ResolvedImage {
   ref: string;
   /** What the user is told, e.g. `api:latest (3fac581a329b)`. */
   label: string;
+  /** How the image got here: already present, pulled by digest, or loaded from the archive. */
+  source: 'local' | 'registry' | 'archive';
+}
+
+/** How each source is told to the user. */
+export const IMAGE_SOURCES: Record<ResolvedImage['source'], string> = {
+  local: 'found in this engine',
+  registry: 'pulled by digest from its registry',
+  archive: "loaded from the image archive in docker-build's output",
+};
+
+async function present(ref: string): Promise<string | undefined> {
+  const found = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref]);
+  return found.code === 0 ? found.stdout.trim() : undefined;
 }
 
 /**
- * The image a run or check should use: the exact id the last docker-build recorded, else
- * `<image>:latest`. Throws a message naming the command that builds it.
+ * Makes sure the engine has the image the last docker-build recorded, the way a cache hit
+ * on another machine needs it: present locally → use it; else pull it by digest from the
+ * registry it was pushed to; else load it from the archive in docker-build's output; else
+ * one error naming the command that rebuilds it. The record may come from the Nx cache.
+ */
+export async function ensureRecordedImage(recordFile: string, project: string): Promise<ResolvedImage> {
+  const record = readImageRecord(recordFile);
+  if (!record) {
+    throw new Error(`no image record at ${recordFile}: build the image with \`nx run ${project}:docker-build\`.`);
+  }
+  const latest = `${record.image}:latest`;
+  const label = (id: string) => `${latest} (${id.slice(7, 19)})`;
+  const tagAll = async () => {
+    for (const tag of record.tags) await runDocker(['tag', record.id, tag]);
+  };
+  const local = await present(record.id);
+  if (local) return { ref: record.id, label: label(local), source: 'local' };
+
+  const problems: string[] = [];
+  if (record.digest) {
+    const byDigest = `${record.image}@${record.digest}`;
+    const pulled = await runDocker(['pull', byDigest]);
+    const id = pulled.code === 0 ? await present(byDigest) : undefined;
+    if (id === record.id) {
+      await tagAll();
+      return { ref: record.id, label: label(id), source: 'registry' };
+    }
+    problems.push(pulled.code === 0 ? `${byDigest} has id ${id}, not ${record.id}` : `pull ${byDigest}: ${lastLines(pulled.stderr || pulled.stdout, 1)}`);
+  }
+  const archive = record.archive ? join(dirname(recordFile), record.archive) : undefined;
+  if (archive && existsSync(archive)) {
+    const loaded = await runDocker(['load', '-i', archive]);
+    const id = loaded.code === 0 ? await present(record.id) : undefined;
+    if (id) {
+      await tagAll();
+      return { ref: record.id, label: label(id), source: 'archive' };
+    }
+    problems.push(`load ${archive}: ${lastLines(loaded.stderr || loaded.stdout, 1)}`);
+  }
+  throw new Error(
+    `image ${latest} (${record.id.slice(7, 19)}) is not in this Docker engine${problems.length ? ` (${problems.join('; ')})` : ', and it was neither pushed nor archived'}: rebuild it with \`nx run ${project}:docker-build --skip-nx-cache\`.`,
+  );
+}
+
+/**
+ * The image a run or check should use: the one given, or the exact image the last
+ * docker-build recorded (fetched as ensureRecordedImage does). Throws a message naming
+ * the command that builds it.
  */
 export async function resolveImage(options: {
   workspaceRoot: string;
@@ -98,21 +160,16 @@ export async function resolveImage(options: {
 }): Promise<ResolvedImage> {
   if (options.image) {
     await ensureImage(options.image, options.project);
-    return { ref: options.image, label: options.image };
+    return { ref: options.image, label: options.image, source: 'local' };
   }
-  const record = readImageRecord(imageRecordPath(options.workspaceRoot, options.projectRoot));
-  const latest = `${record?.image ?? options.project}:latest`;
-  const candidates = record ? [record.id, latest] : [latest];
-  for (const candidate of candidates) {
-    const found = await runDocker(['image', 'inspect', '--format', '{{.Id}}', candidate]);
-    if (found.code === 0) {
-      const id = found.stdout.trim();
-      return { ref: candidate, label: `${candidate === record?.id ? latest : candidate} (${id.slice(7, 19)})` };
-    }
+  const recordFile = imageRecordPath(options.workspaceRoot, options.projectRoot);
+  if (!existsSync(recordFile)) {
+    const latest = `${options.project}:latest`;
+    const id = await present(latest);
+    if (id) return { ref: latest, label: `${latest} (${id.slice(7, 19)})`, source: 'local' };
+    throw new Error(`image ${latest} is not in this Docker engine: build it with \`nx run ${options.project}:docker-build\`.`);
   }
-  throw new Error(
-    `image ${latest} is not in this Docker engine: build it with \`nx run ${options.project}:docker-build\` (add --skip-nx-cache if Nx restored it from cache).`,
-  );
+  return ensureRecordedImage(recordFile, options.project);
 }
 
 async function ensureImage(image: string, project: string): Promise<void> {

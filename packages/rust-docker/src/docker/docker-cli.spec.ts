@@ -14,10 +14,11 @@ describe('formatBytes', () => {
     expect(formatBytes(bytes)).toBe(text);
   });
 
-  // BUG: the rounding fix for 999_999 B ("1.00 MB") also applies to the kB step: 999 / 1e3 rounds
-  // to "1.00", so 996..999 B print as "1.00 kB" instead of whole bytes (docker images: "999B").
-  it.failing('formats 999 bytes as 999 B', () => {
-    expect(formatBytes(999)).toBe('999 B');
+  it.each([
+    [995, '995 B'],
+    [999, '999 B'],
+  ])('keeps %d bytes, just under 1 kB, in whole bytes (%s), not "1.00 kB"', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
   });
 });
 

@@ -1,5 +1,5 @@
 import { buildInvocation, chooseEngine, dockerfileForEngine, hasBuiltinBuildKit } from './engine';
-import { renderDockerfile } from './dockerfile';
+import { parseStages, prebuiltStage, renderDockerfile } from './dockerfile';
 
 describe('hasBuiltinBuildKit', () => {
   it.each([
@@ -107,5 +107,24 @@ describe('dockerfileForEngine', () => {
     expect(runs.length).toBe(rendered.split(/\n(?=[A-Z]+ )/).filter((block) => block.startsWith('RUN ')).length);
     for (const run of runs) expect(run.replace(/\\\n/g, ' ').replace(/^RUN\s+/, '')).toMatch(/^\S/);
     expect(legacy).toContain('target="$(rustc -vV | sed -n \'s/^host: //p\')"');
+  });
+
+  it('gives the legacy builder only the stages the target needs, since it would run every stage up to it', () => {
+    const rendered = renderDockerfile({ name: 'api', bin: 'api', project: 'api', port: 8080, dockerfilePath: 'api/Dockerfile' }) + prebuiltStage('api', 'api');
+    const stages = (text: string) => parseStages(text).stages.map((s) => s.name);
+    expect(stages(dockerfileForEngine(rendered, 'legacy', 'prebuilt'))).toEqual(['assets', 'runtime-base', 'prebuilt']);
+    expect(stages(dockerfileForEngine(rendered, 'legacy', 'runtime'))).toEqual(['planner', 'builder', 'assets', 'runtime-base', 'runtime']);
+    // Without a target, the last stage: here the appended prebuilt one.
+    expect(stages(dockerfileForEngine(rendered, 'legacy'))).toEqual(['assets', 'runtime-base', 'prebuilt']);
+    expect(dockerfileForEngine(rendered, 'legacy', 'prebuilt')).not.toContain('cargo');
+  });
+
+  it.each(['buildx', 'buildkit'] as const)('leaves every stage to %s, which skips unused stages itself, even with a target', (engine) => {
+    const rendered = renderDockerfile({ name: 'api', bin: 'api', project: 'api', port: 8080, dockerfilePath: 'api/Dockerfile' }) + prebuiltStage('api', 'api');
+    expect(dockerfileForEngine(rendered, engine, 'prebuilt')).toBe(rendered);
+  });
+
+  it('fails for the legacy builder when the target is not a stage', () => {
+    expect(() => dockerfileForEngine('FROM a AS one\n', 'legacy', 'two')).toThrow('the Dockerfile has no stage named "two".');
   });
 });

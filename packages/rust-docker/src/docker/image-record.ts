@@ -20,8 +20,10 @@ export interface ImageRecord {
   strategy: 'compile' | 'prebuilt';
   /** An image built earlier from the same content was tagged instead of building. */
   reused: boolean;
-  /** Registry digest, once pushed. */
+  /** Registry digest (`sha256:...`), once pushed; with `image`, what another machine pulls. */
   digest?: string;
+  /** The image saved with `docker save`, next to this record (a cacheable output). */
+  archive?: string;
   builtAt: string;
   durationMs: number;
 }
@@ -47,4 +49,9 @@ export function readImageRecord(file: string): ImageRecord | undefined {
 export function imageRecordPath(workspaceRoot: string, projectRoot: string): string {
   const root = projectRoot === '.' ? '' : `/${projectRoot}`;
   return `${workspaceRoot}/dist${root}/docker/image.json`;
+}
+
+/** Where docker-build saves the image archive: beside the record, inside the cached output. */
+export function imageArchivePath(recordFile: string): string {
+  return recordFile.replace(/[^/\\]+$/, 'image.tar');
 }

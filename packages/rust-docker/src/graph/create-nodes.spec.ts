@@ -63,8 +63,8 @@ describe('createNodes', () => {
     return projects[0] as ProjectConfiguration;
   };
 
-  it('matches every Cargo.toml', () => {
-    expect(CARGO_MANIFEST_GLOB).toBe('**/Cargo.toml');
+  it('matches every Cargo.toml and every compose.yaml', () => {
+    expect(CARGO_MANIFEST_GLOB).toBe('**/{Cargo.toml,compose.yaml}');
   });
 
   it('answers for every file, with no project for the virtual root and the vendored crate', async () => {
@@ -102,7 +102,10 @@ describe('createNodes', () => {
       '{workspaceRoot}/rust-toolchain.toml',
       { externalDependencies: ['cargo:itoa@1.0.11'] },
       '{workspaceRoot}/.dockerignore',
+      { dependentTasksOutputFiles: '**/*' },
     ]);
+    expect(api.targets!['docker-build'].syncGenerators).toEqual(['@org/rust-docker:sync']);
+    expect(api.targets!.build.options).toEqual({ command: 'build', package: 'api', release: true, static: true, outputPath: 'dist/services/api/bin' });
   });
 
   it('makes Cargo.lock an input of every cargo and docker target, so a lockfile change reaches them in nx affected', async () => {
@@ -122,6 +125,7 @@ describe('createNodes', () => {
     expect(worker.projectType).toBe('application');
     expect(Object.keys(worker.targets!)).toEqual(['build', 'test', 'lint', 'deps']);
     expect(worker.targets!.build.metadata?.description).toContain('copies worker, reindex to dist/services/worker/bin');
+    expect(worker.targets!.build.options).not.toHaveProperty('static');
   });
 
   it('makes a library project named by [package.metadata.nx] name, without docker targets even with a Dockerfile', async () => {
@@ -164,6 +168,141 @@ describe('createNodes', () => {
     } finally {
       removeDir(dir);
     }
+  });
+});
+
+describe('createNodes for compose.yaml', () => {
+  let root: string;
+  let warn: jest.SpyInstance;
+  const crates = {
+    'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["services/*"]\n',
+    'services/api/Cargo.toml': pkg('api', '[package.metadata.nx]\nname = "billing-api"'),
+    'services/api/src/main.rs': 'fn main() {}\n',
+    'services/api/Dockerfile': 'FROM scratch\nEXPOSE 8080\n',
+    'services/worker/Cargo.toml': pkg('worker'),
+    'services/worker/src/main.rs': 'fn main() {}\n',
+    'services/worker/Dockerfile': 'FROM scratch\nEXPOSE 8081\n',
+    'services/cli/Cargo.toml': pkg('cli'),
+    'services/cli/src/main.rs': 'fn main() {}\n',
+  };
+  const manifests = ['Cargo.toml', 'services/api/Cargo.toml', 'services/worker/Cargo.toml', 'services/cli/Cargo.toml'];
+
+  beforeEach(() => {
+    root = makeTempDir();
+    writeFiles(root, crates);
+    warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    warn.mockRestore();
+    removeDir(root);
+  });
+
+  const run = async (files: string[], options?: Record<string, string>) =>
+    new Map<string, CreateNodesResult>(await createNodes[1](files, options, { workspaceRoot: root, nxJsonConfiguration: {} }));
+
+  it('makes the root compose.yaml a project named compose, with compose-up after the docker-build of the services built from crate Dockerfiles', async () => {
+    writeFiles(root, {
+      'compose.yaml': [
+        '# mine',
+        'services:',
+        '  worker:',
+        '    build: { context: ., dockerfile: services/worker/Dockerfile }',
+        '  api:',
+        '    build:',
+        '      context: services/api',
+        '      dockerfile: Dockerfile',
+        '  db:',
+        '    image: postgres:17.6-alpine',
+        '  other:',
+        '    build: { context: ., dockerfile: tools/Dockerfile }',
+        '',
+      ].join('\n'),
+    });
+    const results = await run([...manifests, 'compose.yaml']);
+    expect(results.get('compose.yaml')).toEqual({
+      projects: {
+        '.': {
+          root: '.',
+          name: 'compose',
+          metadata: { technologies: ['docker'], description: 'Compose services of compose.yaml' },
+          targets: {
+            'compose-up': expect.objectContaining({
+              executor: '@org/rust-docker:compose',
+              options: { command: 'up', file: 'compose.yaml' },
+              dependsOn: [{ projects: ['billing-api', 'worker'], target: 'docker-build' }],
+            }),
+            'compose-down': expect.objectContaining({ executor: '@org/rust-docker:compose', options: { command: 'down', file: 'compose.yaml' } }),
+          },
+        },
+      },
+    });
+    // The crates' own results are unchanged by the compose file.
+    const api = Object.values(results.get('services/api/Cargo.toml')!.projects!)[0];
+    expect(api.name).toBe('billing-api');
+    expect(Object.keys(api.targets!)).toContain('docker-build');
+  });
+
+  it('resolves build.dockerfile against build.context and the folder of the compose file', async () => {
+    writeFiles(root, {
+      'deploy/compose.yaml': 'services:\n  api:\n    build:\n      context: ../services\n      dockerfile: api/Dockerfile\n  w:\n    build:\n      context: ..\n      dockerfile: ./services/worker/Dockerfile\n',
+    });
+    const results = await run([...manifests, 'deploy/compose.yaml']);
+    const project = results.get('deploy/compose.yaml')!.projects!.deploy;
+    expect(project).toEqual(expect.objectContaining({ root: 'deploy', name: 'deploy-compose' }));
+    expect(project.targets!['compose-up'].dependsOn).toEqual([{ projects: ['billing-api', 'worker'], target: 'docker-build' }]);
+    expect(project.targets!['compose-up'].options).toEqual({ command: 'up', file: 'deploy/compose.yaml' });
+  });
+
+  it('lists a project once when two services build from its Dockerfile', async () => {
+    writeFiles(root, {
+      'compose.yaml': 'services:\n  a:\n    build: { context: ., dockerfile: services/api/Dockerfile }\n  b:\n    build: { context: services/api, dockerfile: Dockerfile }\n',
+    });
+    const project = (await run([...manifests, 'compose.yaml'])).get('compose.yaml')!.projects!['.'];
+    expect(project.targets!['compose-up'].dependsOn).toEqual([{ projects: ['billing-api'], target: 'docker-build' }]);
+  });
+
+  it('names the project after the crate when the compose file sits in a crate folder', async () => {
+    writeFiles(root, { 'services/api/compose.yaml': 'services:\n  api:\n    build: { context: ., dockerfile: Dockerfile }\n' });
+    const project = (await run([...manifests, 'services/api/compose.yaml'])).get('services/api/compose.yaml')!.projects!['services/api'];
+    expect(project.name).toBe('billing-api');
+    expect(Object.keys(project.targets!)).toEqual(['compose-up', 'compose-down']);
+  });
+
+  it('makes no project of a compose file without services built from crate Dockerfiles, nor of an unreadable one', async () => {
+    writeFiles(root, {
+      'images/compose.yaml': 'services:\n  db:\n    image: postgres:17.6-alpine\n  cli:\n    build: { context: ., dockerfile: ../services/cli/Dockerfile }\n',
+      'empty/compose.yaml': '',
+      'broken/compose.yaml': 'services: [oops\n',
+    });
+    const results = await run([...manifests, 'images/compose.yaml', 'empty/compose.yaml', 'broken/compose.yaml', 'missing/compose.yaml']);
+    for (const file of ['images/compose.yaml', 'empty/compose.yaml', 'broken/compose.yaml', 'missing/compose.yaml']) expect([file, results.get(file)]).toEqual([file, {}]);
+    expect([...results.keys()]).toEqual([...manifests, 'images/compose.yaml', 'empty/compose.yaml', 'broken/compose.yaml', 'missing/compose.yaml']);
+  });
+
+  it('uses the compose target names from the plugin options', async () => {
+    writeFiles(root, { 'compose.yaml': 'services:\n  api:\n    build: { context: ., dockerfile: services/api/Dockerfile }\n' });
+    const results = await run([...manifests, 'compose.yaml'], { composeUpTargetName: 'up', composeDownTargetName: 'down', dockerBuildTargetName: 'image' });
+    const project = results.get('compose.yaml')!.projects!['.'];
+    expect(Object.keys(project.targets!)).toEqual(['up', 'down']);
+    expect(project.targets!.up.dependsOn).toEqual([{ projects: ['billing-api'], target: 'image' }]);
+  });
+
+  it('keeps the external nodes on the first result when it is a compose file', async () => {
+    writeFiles(root, {
+      'Cargo.lock': `version = 4\n\n[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = [\n "itoa",\n]\n\n[[package]]\nname = "itoa"\nversion = "1.0.11"\nsource = "${REGISTRY}"\nchecksum = "${'0'.repeat(64)}"\n`,
+      'services/api/Cargo.toml': pkg('api', '[dependencies]\nitoa = "1"'),
+      'compose.yaml': 'services:\n  api:\n    build: { context: ., dockerfile: services/api/Dockerfile }\n',
+    });
+    const results = await createNodes[1](['compose.yaml', ...manifests], undefined, { workspaceRoot: root, nxJsonConfiguration: {} });
+    expect(results[0][0]).toBe('compose.yaml');
+    expect(results[0][1].projects!['.'].name).toBe('compose');
+    expect(Object.keys(results[0][1].externalNodes!)).toEqual(['cargo:itoa@1.0.11']);
+  });
+
+  it('logs no warning', async () => {
+    writeFiles(root, { 'compose.yaml': 'services:\n  api:\n    build: { context: ., dockerfile: services/api/Dockerfile }\n' });
+    await run([...manifests, 'compose.yaml']);
+    expect(warn).not.toHaveBeenCalled();
   });
 });
 

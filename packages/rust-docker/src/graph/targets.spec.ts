@@ -1,5 +1,5 @@
 import { CARGO_ROOT_FILES as WORKSPACE_ROOT_FILES } from '../cargo/workspace';
-import { CARGO_ROOT_FILES, crateProject, normalizePluginOptions, type CrateFacts } from './targets';
+import { CARGO_ROOT_FILES, composeTargets, crateProject, normalizePluginOptions, type CrateFacts } from './targets';
 
 const service: CrateFacts = {
   name: 'api',
@@ -34,7 +34,7 @@ const library: CrateFacts = {
 const defaults = normalizePluginOptions(undefined);
 
 describe('normalizePluginOptions', () => {
-  it('names the targets build, test, lint, deps, docker-build, docker-run and health-check by default', () => {
+  it('names the targets build, test, lint, deps, docker-build, docker-run, health-check, compose-up and compose-down by default', () => {
     expect(defaults).toEqual({
       buildTargetName: 'build',
       testTargetName: 'test',
@@ -43,11 +43,16 @@ describe('normalizePluginOptions', () => {
       dockerRunTargetName: 'docker-run',
       healthCheckTargetName: 'health-check',
       depsTargetName: 'deps',
+      composeUpTargetName: 'compose-up',
+      composeDownTargetName: 'compose-down',
     });
   });
 
   it('keeps the names given', () => {
     expect(normalizePluginOptions({ buildTargetName: 'cargo-build' }).buildTargetName).toBe('cargo-build');
+    expect(normalizePluginOptions({ composeUpTargetName: 'up', composeDownTargetName: 'down' })).toEqual(
+      expect.objectContaining({ buildTargetName: 'build', composeUpTargetName: 'up', composeDownTargetName: 'down' }),
+    );
   });
 
   it('lists the Cargo files outside a crate that decide every build, Cargo.lock included (Nx selects affected tasks by their inputs)', () => {
@@ -85,16 +90,19 @@ describe('crateProject', () => {
       dockerBuildTargetName: 'image',
       dockerRunTargetName: 'serve',
       healthCheckTargetName: 'smoke',
+      composeUpTargetName: 'up',
+      composeDownTargetName: 'down',
     });
     expect(Object.keys(renamed.targets!)).toEqual(['cargo-build', 'cargo-test', 'clippy', 'tree', 'image', 'serve', 'smoke']);
     expect(renamed.targets!.serve.dependsOn).toEqual(['image']);
     expect(renamed.targets!.smoke.dependsOn).toEqual(['image']);
+    expect(renamed.targets).not.toHaveProperty('up');
     expect(renamed.metadata?.targetGroups).toEqual({ Cargo: ['cargo-build', 'cargo-test', 'clippy', 'tree'], Docker: ['image', 'serve', 'smoke'] });
   });
 
   it('runs cargo through the plugin executor for the package', () => {
     expect(targets.build.executor).toBe('@org/rust-docker:cargo');
-    expect(targets.build.options).toEqual({ command: 'build', package: 'api', release: true, outputPath: 'dist/services/api/bin' });
+    expect(targets.build.options).toEqual({ command: 'build', package: 'api', release: true, static: true, outputPath: 'dist/services/api/bin' });
     expect(targets.test.options).toEqual({ command: 'test', package: 'api' });
     expect(targets.lint.options).toEqual({ command: 'clippy', package: 'api' });
     expect(targets.deps.options).toEqual({ command: 'tree', package: 'api' });
@@ -150,7 +158,7 @@ describe('crateProject', () => {
     expect(targets.deps.executor).toBe('@org/rust-docker:cargo');
   });
 
-  it('builds images from the production inputs and the .dockerignore', () => {
+  it('builds images from the production inputs, the .dockerignore and the outputs of the tasks it depends on (the prebuilt binary)', () => {
     expect(targets['docker-build'].inputs).toEqual([
       'production',
       { input: 'production', projects: ['rust-core'] },
@@ -159,9 +167,24 @@ describe('crateProject', () => {
       '{workspaceRoot}/rust-toolchain.toml',
       { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'] },
       '{workspaceRoot}/.dockerignore',
+      { dependentTasksOutputFiles: '**/*' },
     ]);
     const withoutIgnore = crateProject({ ...service, docker: { port: 8081, hasDockerignore: false } }, defaults);
     expect(withoutIgnore.targets!['docker-build'].inputs).not.toContain('{workspaceRoot}/.dockerignore');
+    expect(withoutIgnore.targets!['docker-build'].inputs).toContainEqual({ dependentTasksOutputFiles: '**/*' });
+  });
+
+  it('registers the sync generator on docker-build only, so `nx sync` keeps the Dockerfile and compose entry in step', () => {
+    expect(targets['docker-build'].syncGenerators).toEqual(['@org/rust-docker:sync']);
+    for (const name of ['build', 'test', 'lint', 'deps', 'docker-run', 'health-check']) expect(targets[name]).not.toHaveProperty('syncGenerators');
+  });
+
+  it('builds a service statically (it must run in scratch), and a crate without a Dockerfile as it is', () => {
+    expect(targets.build.options.static).toBe(true);
+    const { docker: _docker, ...noDocker } = service;
+    expect(crateProject(noDocker, defaults).targets!.build.options).not.toHaveProperty('static');
+    expect(crateProject(library, defaults).targets!.build.options).not.toHaveProperty('static');
+    expect(targets.test.options).not.toHaveProperty('static');
   });
 
   it('lists no dependency input when the crate depends on no other crate', () => {
@@ -216,5 +239,37 @@ describe('crateProject', () => {
     const p = crateProject({ ...service, root: '.' }, defaults);
     expect(p.targets!.build.outputs).toEqual(['{workspaceRoot}/dist/bin']);
     expect(p.targets!['docker-build'].outputs).toEqual(['{workspaceRoot}/dist/docker']);
+  });
+});
+
+describe('composeTargets', () => {
+  const targets = composeTargets('compose.yaml', ['api', 'worker'], defaults);
+
+  it('has compose-up and compose-down, run by the compose executor on the file, never cached', () => {
+    expect(Object.keys(targets)).toEqual(['compose-up', 'compose-down']);
+    expect(targets['compose-up']).toEqual(
+      expect.objectContaining({ executor: '@org/rust-docker:compose', options: { command: 'up', file: 'compose.yaml' }, cache: false }),
+    );
+    expect(targets['compose-down']).toEqual(
+      expect.objectContaining({ executor: '@org/rust-docker:compose', options: { command: 'down', file: 'compose.yaml' }, cache: false }),
+    );
+  });
+
+  it('builds the images of the services first: compose-up depends on their docker-build', () => {
+    expect(targets['compose-up'].dependsOn).toEqual([{ projects: ['api', 'worker'], target: 'docker-build' }]);
+    expect(targets['compose-up'].metadata?.description).toContain('(api, worker)');
+    expect(targets['compose-down']).not.toHaveProperty('dependsOn');
+  });
+
+  it('depends on nothing without image projects', () => {
+    const none = composeTargets('deploy/compose.yaml', [], defaults);
+    expect(none['compose-up'].dependsOn).toEqual([]);
+    expect(none['compose-up'].options).toEqual({ command: 'up', file: 'deploy/compose.yaml' });
+  });
+
+  it('uses the target names from the plugin options, the docker-build one included', () => {
+    const renamed = composeTargets('compose.yaml', ['api'], normalizePluginOptions({ composeUpTargetName: 'up', composeDownTargetName: 'down', dockerBuildTargetName: 'image' }));
+    expect(Object.keys(renamed)).toEqual(['up', 'down']);
+    expect(renamed.up.dependsOn).toEqual([{ projects: ['api'], target: 'image' }]);
   });
 });

@@ -9,6 +9,7 @@ export interface RustDockerPluginOptions {
   dockerRunTargetName?: string;
   healthCheckTargetName?: string;
   depsTargetName?: string;
+  dockerPushTargetName?: string;
   composeUpTargetName?: string;
   composeDownTargetName?: string;
 }
@@ -24,6 +25,7 @@ export function normalizePluginOptions(options: RustDockerPluginOptions | undefi
     dockerRunTargetName: options?.dockerRunTargetName ?? 'docker-run',
     healthCheckTargetName: options?.healthCheckTargetName ?? 'health-check',
     depsTargetName: options?.depsTargetName ?? 'deps',
+    dockerPushTargetName: options?.dockerPushTargetName ?? 'docker-push',
     composeUpTargetName: options?.composeUpTargetName ?? 'compose-up',
     composeDownTargetName: options?.composeDownTargetName ?? 'compose-down',
   };
@@ -175,6 +177,18 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
         help: { command: 'docker run --help', example: { options: { hostPort: 3000, env: { RUST_LOG: 'debug' } } } },
       },
     };
+    targets[options.dockerPushTargetName] = {
+      executor: `${PLUGIN}:docker-push`,
+      options: {},
+      // A side effect on a registry: never replayed from a cache.
+      cache: false,
+      dependsOn: [options.dockerBuildTargetName],
+      metadata: {
+        technologies: ['docker'],
+        description: `Push the recorded image of ${facts.name} with every tag to the registry its name names (docker login for credentials)`,
+        help: { command: 'docker push --help', example: { options: { tags: ['stable'] } } },
+      },
+    };
     targets[options.healthCheckTargetName] = {
       executor: `${PLUGIN}:health-check`,
       options: portOption,
@@ -202,7 +216,9 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       description: `Rust crate ${facts.name}${facts.docker ? ' (service with a Dockerfile)' : ''}`,
       targetGroups: {
         Cargo: [options.buildTargetName, options.testTargetName, options.lintTargetName, ...(facts.hasLockfile ? [options.depsTargetName] : [])],
-        ...(facts.docker ? { Docker: [options.dockerBuildTargetName, options.dockerRunTargetName, options.healthCheckTargetName] } : {}),
+        ...(facts.docker
+          ? { Docker: [options.dockerBuildTargetName, options.dockerRunTargetName, options.healthCheckTargetName, options.dockerPushTargetName] }
+          : {}),
       },
     },
     targets,

@@ -1,4 +1,17 @@
-import { cargoArgs, executablesFromMessages } from './executor';
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { execFileSync, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, removeDir, writeFiles } from '../../testing/fixtures';
+import cargoExecutor, { cargoArgs, executablesFromMessages, staticRustflags } from './executor';
+
+// cargoExecutor runs below with rustc and cargo replaced: no process is started by these tests.
+jest.mock('node:child_process', () => ({
+  ...jest.requireActual('node:child_process'),
+  execFileSync: jest.fn(),
+  spawn: jest.fn(),
+}));
 
 describe('cargoArgs', () => {
   it('builds in release with JSON messages, so the binaries can be found', () => {
@@ -27,9 +40,53 @@ describe('cargoArgs', () => {
     expect(cargoArgs({ command: 'clippy' }, 'api')).toEqual(['clippy', '--package', 'api', '--all-targets', '--', '-D', 'warnings']);
   });
 
+  it('builds for the host triple given with static, so RUSTFLAGS reach the crate and not build scripts or proc macros', () => {
+    expect(cargoArgs({ command: 'build', release: true, static: true }, 'api', 'x86_64-unknown-linux-gnu')).toEqual([
+      'build',
+      '--package',
+      'api',
+      '--release',
+      '--target',
+      'x86_64-unknown-linux-gnu',
+      '--message-format=json-render-diagnostics',
+    ]);
+  });
+
+  it('adds no --target without static, or without a host triple', () => {
+    expect(cargoArgs({ command: 'build', static: false }, 'api', 'x86_64-unknown-linux-gnu')).not.toContain('--target');
+    expect(cargoArgs({ command: 'build', static: true }, 'api')).not.toContain('--target');
+  });
+
+  it('puts --target before the extra cargo args and the tool args', () => {
+    expect(cargoArgs({ command: 'build', static: true, args: ['--features', 'metrics'], toolArgs: ['-x'] }, 'api', 'aarch64-unknown-linux-gnu')).toEqual([
+      'build',
+      '--package',
+      'api',
+      '--target',
+      'aarch64-unknown-linux-gnu',
+      '--message-format=json-render-diagnostics',
+      '--features',
+      'metrics',
+      '--',
+      '-x',
+    ]);
+  });
+
   it('lets tool args replace the default clippy lints', () => {
     expect(cargoArgs({ command: 'clippy', toolArgs: ['-D', 'clippy::pedantic'] }, 'api')).toEqual(['clippy', '--package', 'api', '--all-targets', '--', '-D', 'clippy::pedantic']);
     expect(cargoArgs({ command: 'clippy', toolArgs: [] }, 'api')).toEqual(['clippy', '--package', 'api', '--all-targets', '--', '-D', 'warnings']);
+  });
+});
+
+describe('staticRustflags', () => {
+  it('is crt-static alone without RUSTFLAGS', () => {
+    expect(staticRustflags(undefined)).toBe('-C target-feature=+crt-static');
+    expect(staticRustflags('')).toBe('-C target-feature=+crt-static');
+  });
+
+  it('appends crt-static to the RUSTFLAGS already set, keeping them', () => {
+    expect(staticRustflags('-C target-cpu=native')).toBe('-C target-cpu=native -C target-feature=+crt-static');
+    expect(staticRustflags('-D warnings -C opt-level=3')).toBe('-D warnings -C opt-level=3 -C target-feature=+crt-static');
   });
 });
 
@@ -75,5 +132,113 @@ describe('executablesFromMessages', () => {
   it('returns nothing for a library crate or for empty output', () => {
     expect(executablesFromMessages(stdout, '/ws/libs/core/Cargo.toml')).toEqual([]);
     expect(executablesFromMessages('', manifest)).toEqual([]);
+  });
+});
+
+describe('cargoExecutor (rustc and cargo mocked)', () => {
+  const execFileSyncMock = execFileSync as unknown as jest.Mock;
+  const spawnMock = spawn as unknown as jest.Mock;
+  const HOST = 'x86_64-unknown-linux-gnu';
+  let ws: string;
+  let info: jest.SpyInstance;
+  let error: jest.SpyInstance;
+  let savedRustflags: string | undefined;
+  /** What the fake cargo prints on stdout and exits with. */
+  let cargoOutput: { stdout: string; code: number };
+
+  const context = (): ExecutorContext =>
+    ({
+      root: ws,
+      cwd: ws,
+      isVerbose: false,
+      projectName: 'api',
+      projectsConfigurations: { version: 2, projects: { api: { root: 'services/api' } } },
+      nxJsonConfiguration: {},
+      projectGraph: { nodes: {}, dependencies: {} },
+    }) as ExecutorContext;
+  const cargoCall = () => {
+    expect(spawnMock).toHaveBeenCalledTimes(1);
+    const [command, args, options] = spawnMock.mock.calls[0];
+    return { command, args: args as string[], env: options.env as NodeJS.ProcessEnv, cwd: options.cwd as string };
+  };
+
+  beforeEach(() => {
+    ws = makeTempDir();
+    writeFiles(ws, { 'services/api/Cargo.toml': '', 'target/release/api': 'binary', 'target/release/api-migrate': 'binary 2' });
+    savedRustflags = process.env.RUSTFLAGS;
+    process.env.RUSTFLAGS = '-C target-cpu=native';
+    cargoOutput = { stdout: '', code: 0 };
+    execFileSyncMock.mockReset();
+    execFileSyncMock.mockImplementation((command: string, args: string[]) => {
+      if (command === 'rustc' && args[0] === '-vV') return `rustc 1.95.0 (abc 2026-01-01)\nbinary: rustc\nhost: ${HOST}\nrelease: 1.95.0\n`;
+      throw new Error(`unexpected ${command}`);
+    });
+    spawnMock.mockReset();
+    spawnMock.mockImplementation(() => {
+      const child = Object.assign(new EventEmitter(), { stdout: new EventEmitter() });
+      setImmediate(() => {
+        if (cargoOutput.stdout) child.stdout.emit('data', Buffer.from(cargoOutput.stdout));
+        child.emit('close', cargoOutput.code);
+      });
+      return child;
+    });
+    info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    if (savedRustflags === undefined) delete process.env.RUSTFLAGS;
+    else process.env.RUSTFLAGS = savedRustflags;
+    info.mockRestore();
+    error.mockRestore();
+    removeDir(ws);
+  });
+
+  const artifact = (executable: string) =>
+    JSON.stringify({ reason: 'compiler-artifact', manifest_path: join(ws, 'services/api/Cargo.toml'), target: { kind: ['bin'] }, executable });
+
+  it('builds a static binary for the host triple, with crt-static added to RUSTFLAGS, and copies it to outputPath', async () => {
+    cargoOutput.stdout = [artifact(join(ws, 'target/release/api')), artifact(join(ws, 'target/release/api-migrate')), ''].join('\n');
+    await expect(cargoExecutor({ command: 'build', release: true, static: true, outputPath: 'dist/services/api/bin' }, context())).resolves.toEqual({ success: true });
+    expect(execFileSyncMock).toHaveBeenCalledWith('rustc', ['-vV'], expect.anything());
+    const call = cargoCall();
+    expect(call.command).toBe('cargo');
+    expect(call.cwd).toBe(join(ws, 'services/api'));
+    expect(call.args).toEqual(['build', '--package', 'api', '--release', '--target', HOST, '--message-format=json-render-diagnostics']);
+    expect(call.env.RUSTFLAGS).toBe('-C target-cpu=native -C target-feature=+crt-static');
+    expect(process.env.RUSTFLAGS).toBe('-C target-cpu=native'); // its own environment is untouched
+    expect(readdirSync(join(ws, 'dist/services/api/bin')).sort()).toEqual(['api', 'api-migrate']);
+    expect(readFileSync(join(ws, 'dist/services/api/bin/api'), 'utf8')).toBe('binary');
+    expect(info).toHaveBeenCalledWith(expect.stringMatching(/^cargo build api --release \(static\) done in [\d.]+ s; api, api-migrate copied to dist\/services\/api\/bin$/));
+  });
+
+  it('builds as it is without static: no rustc call, no --target, RUSTFLAGS untouched', async () => {
+    await expect(cargoExecutor({ command: 'build', release: true }, context())).resolves.toEqual({ success: true });
+    expect(execFileSyncMock).not.toHaveBeenCalled();
+    expect(cargoCall().args).not.toContain('--target');
+    expect(cargoCall().env.RUSTFLAGS).toBe('-C target-cpu=native');
+  });
+
+  it('ignores static for commands other than build', async () => {
+    await expect(cargoExecutor({ command: 'test', static: true }, context())).resolves.toEqual({ success: true });
+    expect(execFileSyncMock).not.toHaveBeenCalled();
+    expect(cargoCall().args).toEqual(['test', '--package', 'api']);
+    expect(cargoCall().env.RUSTFLAGS).toBe('-C target-cpu=native');
+  });
+
+  it('fails with an install hint when rustc is missing, without running cargo', async () => {
+    execFileSyncMock.mockImplementation(() => {
+      throw Object.assign(new Error('spawnSync rustc ENOENT'), { code: 'ENOENT' });
+    });
+    await expect(cargoExecutor({ command: 'build', static: true }, context())).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith('rustc not found on PATH: install Rust from https://rustup.rs and retry.');
+    expect(spawnMock).not.toHaveBeenCalled();
+  });
+
+  it('fails when cargo fails, leaving outputPath alone', async () => {
+    writeFiles(ws, { 'dist/services/api/bin/api': 'previous' });
+    cargoOutput.code = 101;
+    await expect(cargoExecutor({ command: 'build', static: true, outputPath: 'dist/services/api/bin' }, context())).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/^cargo build failed for api \(exit 101, [\d.]+ s\)$/));
+    expect(existsSync(join(ws, 'dist/services/api/bin/api'))).toBe(true);
   });
 });

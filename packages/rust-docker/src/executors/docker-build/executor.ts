@@ -2,7 +2,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, posix, relative } from 'node:path';
+import { basename, dirname, join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
 import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
 import {
@@ -20,7 +20,7 @@ import { parseDockerignore } from '../../docker/dockerignore';
 import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
 import { elfInterpreter } from '../../docker/elf';
 import { buildInvocation, chooseEngine, dockerfileForEngine, probeEngine, type BuildEngine } from '../../docker/engine';
-import { imageRecordPath, writeImageRecord } from '../../docker/image-record';
+import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docker/image-record';
 import type { DockerBuildExecutorOptions } from './schema';
 
 export interface NormalizedBuildOptions {
@@ -42,8 +42,13 @@ export interface NormalizedBuildOptions {
   maxImageSize?: number;
   strategy: 'compile' | 'prebuilt';
   bin?: string;
+  /** Largest image size (bytes) saved as an archive; 0 for never. */
+  archiveMax: number;
+  builder?: string;
   outputFile: string;
 }
+
+export const DEFAULT_ARCHIVE_MAX = '50MB';
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
@@ -81,6 +86,9 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
     maxImageSize: options.maxImageSize !== undefined ? parseSize(options.maxImageSize) : undefined,
     strategy,
     bin: options.bin,
+    archiveMax:
+      options.archive === false ? 0 : options.archive === true ? Number.POSITIVE_INFINITY : parseSize(options.archive ?? DEFAULT_ARCHIVE_MAX),
+    builder: options.builder,
     outputFile: options.outputFile ? join(context.root, options.outputFile) : imageRecordPath(context.root, projectRoot),
   };
 }
@@ -96,11 +104,13 @@ export interface BuildArgsInput {
   platform?: string;
   network?: string;
   noCache?: boolean;
+  builder?: string;
 }
 
 /** The `docker build` arguments (after the engine's own prefix). */
 export function buildDockerArgs(input: BuildArgsInput): string[] {
   const args = ['-f', input.dockerfile];
+  if (input.builder) args.push('--builder', input.builder);
   if (input.engine !== 'legacy') args.push('--progress=plain');
   if (input.target) args.push('--target', input.target);
   if (input.platform) args.push('--platform', input.platform);
@@ -361,12 +371,16 @@ export default async function dockerBuildExecutor(
           platform: o.platform,
           network: o.network,
           noCache: o.noCache,
+          builder: o.builder,
         }),
       );
       const result = await runDocker(invocation.args, { env: invocation.env, stream: true });
       if (result.code !== 0) {
         throw new Error(`docker build failed (exit ${result.code}):\n${lastLines(result.stderr || result.stdout, 15)}`);
       }
+    }
+    if (o.builder && choice.engine !== 'buildx') {
+      logger.warn(`${o.project}: --builder ${o.builder} needs buildx; built with ${choice.engine} instead.`);
     }
     const { id, size } = await imageSize(contentTag);
     if (o.maxImageSize !== undefined && size > o.maxImageSize) {
@@ -376,6 +390,16 @@ export default async function dockerBuildExecutor(
     }
     for (const tag of tags.filter((t) => t !== contentTag)) await docker(['tag', contentTag, tag]);
     const digest = o.push ? await pushTags(tags) : undefined;
+    // The image itself inside the cached output: a remote cache hit brings it along.
+    const archivePath = imageArchivePath(o.outputFile);
+    let archived = false;
+    if (size <= o.archiveMax) {
+      mkdirSync(dirname(archivePath), { recursive: true });
+      await docker(['save', '-o', archivePath, contentTag, `${o.image}:latest`]);
+      archived = true;
+    } else {
+      rmSync(archivePath, { force: true });
+    }
     const durationMs = Date.now() - started;
     writeImageRecord(o.outputFile, {
       project: o.project,
@@ -389,6 +413,7 @@ export default async function dockerBuildExecutor(
       strategy: o.strategy,
       reused,
       ...(digest ? { digest } : {}),
+      ...(archived ? { archive: basename(archivePath) } : {}),
       builtAt: new Date().toISOString(),
       durationMs,
     });

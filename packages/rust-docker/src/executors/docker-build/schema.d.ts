@@ -17,5 +17,7 @@ export interface DockerBuildExecutorOptions {
   maxImageSize?: number | string;
   strategy?: 'compile' | 'prebuilt';
   bin?: string;
+  archive?: boolean | number | string;
+  builder?: string;
   outputFile?: string;
 }

@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { spawn } from 'node:child_process';
 import { checkDocker, runDocker } from '../../docker/docker-cli';
-import { containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
+import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { DockerRunExecutorOptions } from './schema';
 
@@ -21,7 +21,8 @@ export default async function* dockerRunExecutor(
   const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
   try {
     await checkDocker();
-    const { ref: image, label } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
     const existing = await containerState(name);
     if (existing?.running) {
       throw new Error(`a container named ${name} is already running: stop it with \`docker rm -f ${name}\`, then retry.`);

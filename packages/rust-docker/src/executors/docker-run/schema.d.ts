@@ -2,6 +2,6 @@ export interface DockerRunExecutorOptions {
   image?: string;
   port?: number;
   hostPort?: number;
-  env?: Record<string, string>;
+  env?: Record<string, string | number | boolean>;
   hardened?: boolean;
 }

@@ -2,6 +2,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { randomBytes } from 'node:crypto';
 import { checkDocker, docker } from '../../docker/docker-cli';
 import {
+  IMAGE_SOURCES,
   containerLogs,
   containerState,
   freePort,
@@ -59,7 +60,8 @@ export default async function healthCheckExecutor(
 
   try {
     await checkDocker();
-    const { ref: image, label } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
+    logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
     const hostPort = await freePort();
     const url = `http://${LOOPBACK}:${hostPort}${path}`;
     const t0 = Date.now();

@@ -5,6 +5,6 @@ export interface HealthCheckExecutorOptions {
   expectStatus?: number;
   expectBody?: string;
   timeout?: number;
-  env?: Record<string, string>;
+  env?: Record<string, string | number | boolean>;
   hardened?: boolean;
 }

@@ -156,10 +156,16 @@ export function normalizeOptions(tree: Tree, schema: CiGeneratorSchema = {}): No
   };
 }
 
-/** `npx nx affected -t <targets> --base=$NX_BASE --head=$NX_HEAD` */
-export function affectedCommand(targets: string[]): string {
-  return `npx nx affected -t ${targets.join(' ')} ${BASE_HEAD_ARGS}`;
+/**
+ * `npx nx affected -t <targets> --base=$NX_BASE --head=$NX_HEAD --parallel=N`. Cargo builds
+ * share one target/ lock, so more parallel tasks than cores mostly wait; images build in
+ * parallel well.
+ */
+export function affectedCommand(targets: string[], parallel = DEFAULT_PARALLEL): string {
+  return `npx nx affected -t ${targets.join(' ')} ${BASE_HEAD_ARGS} --parallel=${parallel}`;
 }
+
+export const DEFAULT_PARALLEL = 3;
 
 /**
  * The push command: docker-build again with `--push`. `--skip-nx-cache` because `--push`
@@ -271,7 +277,14 @@ export function renderGithubWorkflow(o: NormalizedCiOptions): string {
       on: { push: { branches: [o.defaultBranch] }, pull_request: null },
       permissions: { contents: 'read', actions: 'read' },
       concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true },
-      env: { CARGO_TERM_COLOR: 'always' },
+      env: {
+        CARGO_TERM_COLOR: 'always',
+        // An Nx remote cache, when the repository configures one (Nx's self-hosted cache
+        // protocol): every runner then reuses every other runner's task results, images
+        // included (docker-build archives them in its cached output).
+        NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '${{ vars.NX_SELF_HOSTED_REMOTE_CACHE_SERVER }}',
+        NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}',
+      },
       jobs: { affected: { name: 'nx affected', 'runs-on': 'ubuntu-latest', steps: steps.map(({ comment: _, ...step }) => step) } },
     },
     DOCUMENT_OPTIONS,

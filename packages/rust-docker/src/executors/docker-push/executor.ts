@@ -1,0 +1,38 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { ensureRecordedImage } from '../../docker/container';
+import { checkDocker, docker, lastLines, runDocker } from '../../docker/docker-cli';
+import { imageRecordPath, readImageRecord } from '../../docker/image-record';
+import type { DockerPushExecutorOptions } from './schema';
+
+/** Pushes the recorded image; the digest goes to push.json beside the record. */
+export default async function dockerPushExecutor(options: DockerPushExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const project = context.projectName!;
+  const projectRoot = context.projectsConfigurations.projects[project].root;
+  const recordFile = imageRecordPath(context.root, projectRoot);
+  const started = Date.now();
+  try {
+    await checkDocker();
+    const resolved = await ensureRecordedImage(recordFile, project);
+    const record = readImageRecord(recordFile)!;
+    const extra = (options.tags ?? []).map((t) => (t.includes(':') ? t : `${record.image}:${t}`));
+    for (const tag of extra) await docker(['tag', resolved.ref, tag]);
+    let digest: string | undefined;
+    for (const tag of [...record.tags, ...extra]) {
+      const result = await runDocker(['push', tag], { stream: true });
+      if (result.code !== 0) {
+        throw new Error(`docker push ${tag} failed: ${lastLines(result.stderr || result.stdout, 3)} (log in with \`docker login <registry>\` if it needs credentials)`);
+      }
+      digest ??= /digest: (sha256:[0-9a-f]{64})/.exec(result.stdout)?.[1];
+    }
+    const pushFile = `${dirname(recordFile)}/push.json`;
+    mkdirSync(dirname(pushFile), { recursive: true });
+    writeFileSync(pushFile, JSON.stringify({ image: record.image, id: record.id, digest, tags: [...record.tags, ...extra], pushedAt: new Date().toISOString() }, null, 2) + '\n');
+    logger.info(`${project}: pushed ${[...record.tags, ...extra].join(', ')} (${digest ?? 'no digest reported'}) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${relative(context.root, pushFile)}`);
+    return { success: true };
+  } catch (error) {
+    logger.error(`${project}: ${(error as Error).message}`);
+    return { success: false };
+  }
+}

@@ -1,0 +1,3 @@
+export interface DockerPushExecutorOptions {
+  tags?: string[];
+}

@@ -1,0 +1,239 @@
+import { readNxJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { parse } from 'yaml';
+import { dockerfileRuntime, exposedPort, renderDockerfile } from '../../docker/dockerfile';
+import { serviceGenerator } from '../service/generator';
+import { dockerGenerator, normalizeOptions } from './generator';
+import type { DockerGeneratorSchema } from './schema';
+
+const read = (tree: Tree, file: string) => tree.read(file, 'utf8')!;
+const compose = (tree: Tree) => parse(read(tree, 'compose.yaml')) as Record<string, any>;
+const generate = (tree: Tree, schema: DockerGeneratorSchema) => dockerGenerator(tree, { skipFormat: true, ...schema });
+const HEALTHCHECK = /^HEALTHCHECK .*CMD \["\/usr\/local\/bin\/\S+", "healthcheck"\]$/m;
+
+/** A binary crate as a user might have written it, without a Dockerfile. */
+function addCrate(tree: Tree, dir: string, name: string, main = 'fn main() {}\n', extra = '') {
+  tree.write(`${dir}/Cargo.toml`, `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}`);
+  tree.write(`${dir}/src/main.rs`, main);
+}
+
+describe('docker generator', () => {
+  let tree: Tree;
+  beforeEach(() => (tree = createTreeWithEmptyWorkspace()));
+
+  describe('on a binary crate without a Dockerfile', () => {
+    beforeEach(() => addCrate(tree, 'apps/billing', 'billing', 'const DEFAULT_PORT: u16 = 3000;\nfn main() { if std::env::args().nth(1).as_deref() == Some("healthcheck") {} }\n'));
+
+    it('writes a Dockerfile for the crate, its binary and the default runtime, pointing at itself', async () => {
+      await generate(tree, { project: 'billing' });
+      const dockerfile = read(tree, 'apps/billing/Dockerfile');
+      expect(dockerfile).toBe(
+        renderDockerfile({ name: 'billing', bin: 'billing', project: 'billing', port: 3000, dockerfilePath: 'apps/billing/Dockerfile', runtime: 'scratch', healthcheck: true }),
+      );
+      expect(dockerfileRuntime(dockerfile)).toBe('scratch');
+    });
+
+    it('takes the port from `const DEFAULT_PORT` in src/main.rs', async () => {
+      await generate(tree, { project: 'billing' });
+      expect(exposedPort(read(tree, 'apps/billing/Dockerfile'))).toBe(3000);
+    });
+
+    it('prefers --port to the one in the sources', async () => {
+      await generate(tree, { project: 'billing', port: 9100 });
+      expect(exposedPort(read(tree, 'apps/billing/Dockerfile'))).toBe(9100);
+    });
+
+    it('adds a hardened compose entry publishing that port on loopback, with the healthcheck the binary has', async () => {
+      await generate(tree, { project: 'billing' });
+      const entry = compose(tree).services.billing;
+      expect(entry).toEqual(
+        expect.objectContaining({
+          build: { context: '.', dockerfile: 'apps/billing/Dockerfile' },
+          image: 'billing:latest',
+          ports: ['127.0.0.1:3000:3000'],
+          environment: { RUST_LOG: 'info', PORT: '3000' },
+          read_only: true,
+          cap_drop: ['ALL'],
+        }),
+      );
+      expect(entry.healthcheck.test).toEqual(['CMD', '/usr/local/bin/billing', 'healthcheck']);
+      expect(entry).not.toHaveProperty('depends_on');
+    });
+
+    it('registers the plugin, as init does', async () => {
+      await generate(tree, { project: 'billing' });
+      expect(readNxJson(tree)!.plugins).toEqual([expect.objectContaining({ plugin: '@org/rust-docker' })]);
+      expect(tree.exists('.dockerignore')).toBe(true);
+    });
+
+    it('uses the runtime asked for', async () => {
+      await generate(tree, { project: 'billing', runtime: 'debian' });
+      expect(dockerfileRuntime(read(tree, 'apps/billing/Dockerfile'))).toBe('debian');
+    });
+  });
+
+  describe('healthcheck detection', () => {
+    it('adds a HEALTHCHECK when a source file under src/ has a "healthcheck" subcommand', async () => {
+      addCrate(tree, 'svc', 'svc', 'mod cli;\nfn main() {}\n');
+      tree.write('svc/src/cli.rs', 'pub fn run(cmd: &str) { if cmd == "healthcheck" { std::process::exit(0) } }\n');
+      await generate(tree, { project: 'svc' });
+      expect(read(tree, 'svc/Dockerfile')).toMatch(HEALTHCHECK);
+      expect(compose(tree).services.svc.healthcheck.test).toEqual(['CMD', '/usr/local/bin/svc', 'healthcheck']);
+      expect(normalizeOptions(tree, { project: 'svc' }).healthcheck).toBe(true);
+    });
+
+    it('adds none, in the Dockerfile or compose.yaml, when no source has one', async () => {
+      addCrate(tree, 'svc', 'svc', '// checks health elsewhere: healthcheck\nfn main() {}\n');
+      tree.write('svc/README.md', 'run `svc "healthcheck"`\n');
+      tree.write('svc/tests/health.rs', 'const X: &str = "healthcheck";\n');
+      await generate(tree, { project: 'svc' });
+      expect(read(tree, 'svc/Dockerfile')).not.toMatch(/^HEALTHCHECK/m);
+      expect(read(tree, 'svc/Dockerfile')).toContain('ENTRYPOINT ["/usr/local/bin/svc"]');
+      expect(compose(tree).services.svc.healthcheck).toEqual({ disable: true });
+    });
+
+    it('lets --healthcheck override the detection either way', async () => {
+      addCrate(tree, 'a', 'a', 'fn main() {}\n');
+      addCrate(tree, 'b', 'b', 'fn main() { let _ = "healthcheck"; }\n');
+      await generate(tree, { project: 'a', healthcheck: true });
+      await generate(tree, { project: 'b', healthcheck: false });
+      expect(read(tree, 'a/Dockerfile')).toMatch(HEALTHCHECK);
+      expect(read(tree, 'b/Dockerfile')).not.toMatch(/^HEALTHCHECK/m);
+    });
+  });
+
+  describe('on a Dockerfile it did not write', () => {
+    const own = 'FROM rust:1.95 AS build\nCOPY . .\nRUN cargo build --release\nEXPOSE 7000\n';
+    beforeEach(() => {
+      addCrate(tree, 'svc', 'svc');
+      tree.write('svc/Dockerfile', own);
+    });
+
+    it('refuses to replace it without --force, changing nothing', async () => {
+      const before = tree.listChanges().map((c) => c.path);
+      await expect(generate(tree, { project: 'svc' })).rejects.toThrow('svc/Dockerfile exists and was not written by @org/rust-docker; pass --force to replace it.');
+      expect(read(tree, 'svc/Dockerfile')).toBe(own);
+      expect(tree.exists('compose.yaml')).toBe(false);
+      expect(tree.listChanges().map((c) => c.path)).toEqual(before);
+    });
+
+    it('replaces it with --force, keeping the port it exposes', async () => {
+      await generate(tree, { project: 'svc', force: true });
+      const dockerfile = read(tree, 'svc/Dockerfile');
+      expect(dockerfileRuntime(dockerfile)).toBe('scratch');
+      expect(exposedPort(dockerfile)).toBe(7000);
+    });
+  });
+
+  describe('on a Dockerfile it wrote', () => {
+    beforeEach(async () => {
+      await serviceGenerator(tree, { name: 'api', port: 8085, runtime: 'distroless', with: 'postgres', skipFormat: true });
+    });
+
+    it('rewrites it for another runtime without --force, keeping its port', async () => {
+      await generate(tree, { project: 'api', runtime: 'alpine' });
+      const dockerfile = read(tree, 'api/Dockerfile');
+      expect(dockerfileRuntime(dockerfile)).toBe('alpine');
+      expect(exposedPort(dockerfile)).toBe(8085);
+      expect(dockerfile).toBe(renderDockerfile({ name: 'api', bin: 'api', project: 'api', port: 8085, dockerfilePath: 'api/Dockerfile', runtime: 'alpine', healthcheck: true }));
+    });
+
+    it('keeps its runtime when none is asked for, so running it again changes nothing', async () => {
+      const before = read(tree, 'api/Dockerfile');
+      const composeBefore = read(tree, 'compose.yaml');
+      await generate(tree, { project: 'api' });
+      expect(read(tree, 'api/Dockerfile')).toBe(before);
+      expect(read(tree, 'compose.yaml')).toBe(composeBefore);
+    });
+
+    it('changes the port with --port, in the Dockerfile and compose.yaml, keeping the backing service the entry depends on', async () => {
+      await generate(tree, { project: 'api', port: 9000 });
+      expect(exposedPort(read(tree, 'api/Dockerfile'))).toBe(9000);
+      expect(dockerfileRuntime(read(tree, 'api/Dockerfile'))).toBe('distroless');
+      const services = compose(tree).services;
+      expect(services.api.ports).toEqual(['127.0.0.1:9000:9000']);
+      expect(services.api.environment).toEqual(expect.objectContaining({ PORT: '9000', DATABASE_URL: expect.stringContaining('@postgres:5432/') }));
+      expect(services.api.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+      expect(Object.keys(services)).toEqual(['api', 'postgres']);
+    });
+  });
+
+  describe('the port of a crate with nothing to say about it', () => {
+    it('is the first port no service Dockerfile exposes and compose.yaml does not publish', async () => {
+      addCrate(tree, 'a', 'a');
+      tree.write('a/Dockerfile', 'FROM scratch\nEXPOSE 8080\n');
+      tree.write('compose.yaml', 'services:\n  other:\n    image: x\n    ports: ["127.0.0.1:8081:8081"]\n');
+      addCrate(tree, 'b', 'b');
+      await generate(tree, { project: 'b' });
+      expect(exposedPort(read(tree, 'b/Dockerfile'))).toBe(8082);
+      expect(Object.keys(compose(tree).services)).toEqual(['other', 'b']);
+    });
+  });
+
+  describe('crate and binary', () => {
+    it('finds the crate by its Nx project name or its crate name, naming the compose service after the project', async () => {
+      addCrate(tree, 'libs/x', 'x-server', 'fn main() {}\n', '\n[package.metadata.nx]\nname = "xs"\n');
+      expect(normalizeOptions(tree, { project: 'xs' })).toEqual(expect.objectContaining({ project: 'xs', crateName: 'x-server', projectRoot: 'libs/x', bin: 'x-server' }));
+      expect(normalizeOptions(tree, { project: 'x-server' }).projectRoot).toBe('libs/x');
+      await generate(tree, { project: 'xs' });
+      expect(read(tree, 'libs/x/Dockerfile')).toContain('--package x-server --bin x-server');
+      expect(read(tree, 'libs/x/Dockerfile')).toContain('nx run xs:docker-build');
+      expect(Object.keys(compose(tree).services)).toEqual(['xs']);
+    });
+
+    it('names the known crates when there is no such crate or project', () => {
+      addCrate(tree, 'a', 'alpha');
+      expect(() => normalizeOptions(tree, { project: 'ghost' })).toThrow('no crate or project named "ghost" in this workspace (crates: alpha).');
+      expect(() => normalizeOptions(createTreeWithEmptyWorkspace(), { project: 'ghost' })).toThrow('(crates: none yet)');
+    });
+
+    it('refuses a library-only crate: there is nothing to run in a container', async () => {
+      tree.write('libs/core/Cargo.toml', '[package]\nname = "core"\nversion = "0.1.0"\n');
+      tree.write('libs/core/src/lib.rs', 'pub fn f() {}\n');
+      await expect(generate(tree, { project: 'core' })).rejects.toThrow(
+        'crate "core" (libs/core/Cargo.toml) has no binary target (no src/main.rs or [[bin]]), so there is nothing to run in a container',
+      );
+      expect(tree.exists('libs/core/Dockerfile')).toBe(false);
+      expect(tree.exists('compose.yaml')).toBe(false);
+    });
+
+    it('ships the binary named like the crate, else the first, or the one asked for', () => {
+      addCrate(tree, 'a', 'a');
+      tree.write('a/src/bin/admin.rs', 'fn main() {}\n');
+      expect(normalizeOptions(tree, { project: 'a' }).bin).toBe('a');
+      expect(normalizeOptions(tree, { project: 'a', bin: 'admin' }).bin).toBe('admin');
+      tree.write('b/Cargo.toml', '[package]\nname = "b"\nversion = "0.1.0"\n\n[[bin]]\nname = "b-server"\npath = "./src/main.rs"\n');
+      tree.write('b/src/main.rs', 'fn main() {}\n');
+      tree.write('b/src/bin/tool/main.rs', 'fn main() {}\n');
+      expect(normalizeOptions(tree, { project: 'b' }).bin).toBe('b-server');
+    });
+
+    it('refuses a binary the crate does not have, naming those it has', () => {
+      addCrate(tree, 'a', 'a');
+      tree.write('a/src/bin/admin.rs', 'fn main() {}\n');
+      expect(() => normalizeOptions(tree, { project: 'a', bin: 'nope' })).toThrow('crate "a" has no binary "nope" (it has a, admin).');
+    });
+  });
+
+  describe('option checks', () => {
+    beforeEach(() => addCrate(tree, 'a', 'a'));
+
+    it.each([0, 65536, 80.5, Number.NaN])('refuses port %s', (port) => {
+      expect(() => normalizeOptions(tree, { project: 'a', port })).toThrow('is not a port: use a whole number from 1 to 65535');
+    });
+
+    it('accepts the port bounds and a numeric string', () => {
+      expect(normalizeOptions(tree, { project: 'a', port: 1 }).port).toBe(1);
+      expect(normalizeOptions(tree, { project: 'a', port: 65535 }).port).toBe(65535);
+      expect(normalizeOptions(tree, { project: 'a', port: '8090' as unknown as number }).port).toBe(8090);
+    });
+
+    it('refuses an unknown runtime, naming the known ones', () => {
+      expect(() => normalizeOptions(tree, { project: 'a', runtime: 'ubuntu' as never })).toThrow('--runtime "ubuntu" is not one of scratch, distroless, debian, alpine.');
+    });
+
+    it('defaults skipFormat to false', () => {
+      expect(normalizeOptions(tree, { project: 'a' }).skipFormat).toBe(false);
+    });
+  });
+});
