@@ -70,7 +70,7 @@ async function main() {
     });
     timings.push(Number(process.hrtime.bigint() - t0) / 1e6);
     projects = Object.keys(projectConfigs).length;
-    edges = deps.filter((d) => !d.target.startsWith('cargo:')).length;
+    edges = deps.filter((d: { target: string }) => !d.target.startsWith('cargo:')).length;
   }
   console.log(JSON.stringify({ timings, projects, edges }));
 }

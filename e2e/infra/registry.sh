@@ -40,8 +40,10 @@ case "${1:-}" in
   *) die "usage: $0 [--stop]" ;;
 esac
 
-command -v docker-registry >/dev/null || { apt_install docker-registry; log "installed docker-registry"; }
-command -v htpasswd >/dev/null || { apt_install apache2-utils; log "installed apache2-utils (htpasswd)"; }
+missing=()
+command -v docker-registry >/dev/null || missing+=(docker-registry)
+command -v htpasswd >/dev/null || missing+=(apache2-utils) # bcrypt htpasswd files
+[ ${#missing[@]} -eq 0 ] || { apt_install "${missing[@]}"; log "installed ${missing[*]}"; }
 "$DOCKER" info >/dev/null 2>&1 || die "no Docker engine answers: run e2e/infra/docker-engine.sh first"
 "$DOCKER" image inspect "$PROBE_IMAGE" >/dev/null 2>&1 || die "$PROBE_IMAGE is missing: run e2e/infra/base-images.sh first"
 

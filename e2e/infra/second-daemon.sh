@@ -59,7 +59,9 @@ esac
 is_root || die "must run as root (a second dockerd, a bridge and a firewall rule need it)"
 command -v dockerd >/dev/null || die "dockerd is missing: run e2e/infra/docker-engine.sh first"
 command -v ip >/dev/null || { apt_install iproute2; log "installed iproute2"; }
-command -v cc >/dev/null && [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || { apt_install gcc libc6-dev; log "installed gcc libc6-dev"; }
+if ! command -v cc >/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/libc.a ]; then # cc -static needs libc.a
+  apt_install gcc libc6-dev; log "installed gcc libc6-dev"
+fi
 
 # --- bridge, firewall rule, daemon ----------------------------------------
 # dockerd creates only docker0 itself; a default bridge with another name must exist.
@@ -94,6 +96,7 @@ copy_images() {
   done
   [ ${#want[@]} -gt 0 ] || return 0
   # One save for all: shared layers travel once.
+  # shellcheck disable=SC2016 # the inner script expands its own arguments
   quiet "docker save ${want[*]} | docker -H unix://$SOCK load" \
     bash -o pipefail -c '"$1" save "${@:3}" | "$1" -H "unix://$2" load' _ "$DOCKER" "$SOCK" "${want[@]}"
   log "loaded ${want[*]}"

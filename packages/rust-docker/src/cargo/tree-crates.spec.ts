@@ -82,11 +82,7 @@ describe('findCrates', () => {
     expect([...findCrates(tree).ports]).toEqual([]);
   });
 
-  // BUG: cargo/tree-crates.ts:46 only matches `127.0.0.1:<host>:<container>`, the form this
-  // plugin writes. A user's own service in compose.yaml publishes `"8080:80"` or
-  // `0.0.0.0:8082:80` just as well, so a new service can be given a host port compose.yaml
-  // already publishes, and compose-up then fails with "port is already allocated".
-  it.failing('counts host ports compose.yaml publishes on every interface too, not the container ports', () => {
+  it('counts host ports compose.yaml publishes on every interface too, not the container ports', () => {
     const tree = createTreeWithEmptyWorkspace();
     tree.write('compose.yaml', 'services:\n  web:\n    ports:\n      - "8080:80"\n      - 0.0.0.0:8082:81\n');
     expect([...findCrates(tree).ports].sort()).toEqual([8080, 8082]);

@@ -1,5 +1,6 @@
 import { getProjects, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+import { COMPOSE_FILE, publishedPorts } from '../compose/compose-file';
 import { exposedPort } from '../docker/dockerfile';
 import { hasLibrary, parseCargoManifest } from './manifest';
 import { ensureTableEntries } from './toml-text';
@@ -42,8 +43,12 @@ export function findCrates(tree: Tree): TreeCrates {
     }
   });
   // Host ports compose.yaml already publishes are taken too.
-  if (tree.exists('compose.yaml')) {
-    for (const match of tree.read('compose.yaml', 'utf8')!.matchAll(/127\.0\.0\.1:(\d+):\d+/g)) ports.add(Number(match[1]));
+  if (tree.exists(COMPOSE_FILE)) {
+    try {
+      for (const port of publishedPorts(tree.read(COMPOSE_FILE, 'utf8')!)) ports.add(port);
+    } catch {
+      // an unreadable compose.yaml takes no ports
+    }
   }
   return { byName, byProject, libraries, ports };
 }

@@ -179,11 +179,7 @@ describe('buildWorkspaceModel', () => {
       expect(workspaceOf(m)).toEqual({ 'nested/x': 'other' });
     });
 
-    // BUG: cargo/workspace.ts:151-158 checks package.workspace against the listed members only.
-    // Cargo makes a path dependency of a member inside the workspace folder an implicit member,
-    // and accepts package.workspace naming that root; the model does place the crate in the
-    // workspace (line 193), yet still warns "Cargo rejects that: add it to members".
-    it.failing('accepts package.workspace on a crate that is an implicit member through a path dependency', () => {
+    it('accepts package.workspace on a crate that is an implicit member through a path dependency', () => {
       const m = modelOf({
         'Cargo.toml': '[workspace]\nmembers = ["api"]\n',
         'api/Cargo.toml': pkg('api', '[dependencies]\nplugin = { path = "../ext/plugin" }'),

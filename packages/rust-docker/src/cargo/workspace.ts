@@ -139,6 +139,7 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
     memberDirs.set(wsDir, members);
   }
 
+  const hinted = new Map<string, string>();
   const excluded = (wsDir: string, dir: string) =>
     workspaces.get(wsDir)!.workspace!.exclude.some((ex) => isInside(joinDir(wsDir, ex), dir));
 
@@ -151,10 +152,8 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
       } else if (memberDirs.get(wsDir)!.has(crate.dir) && !excluded(wsDir, crate.dir)) {
         crate.workspaceDir = wsDir;
       } else {
-        warnings.push({
-          file: crate.manifest.file,
-          message: `package.workspace names ${workspaces.get(wsDir)!.file}, whose members do not list "${relativeTo(wsDir, crate.dir)}"; Cargo rejects that: add it to members`,
-        });
+        // A member may still reach it through a path dependency; checked once that is known.
+        hinted.set(crate.dir, wsDir);
       }
       continue;
     }
@@ -228,6 +227,14 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
 
   for (const crate of crates.values()) {
     if (crate.workspaceDir !== undefined) continue;
+    const named = hinted.get(crate.dir);
+    if (named !== undefined) {
+      warnings.push({
+        file: crate.manifest.file,
+        message: `package.workspace names ${workspaces.get(named)!.file}, whose members do not list "${relativeTo(named, crate.dir)}"; Cargo rejects that: add it to members`,
+      });
+      continue;
+    }
     const enclosing = ancestors(crate.dir).find((d) => workspaces.has(d) && !excluded(d, crate.dir));
     if (enclosing !== undefined) {
       warnings.push({

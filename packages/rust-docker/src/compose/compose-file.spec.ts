@@ -213,11 +213,7 @@ describe('composeServices', () => {
     expect(composeServices('services:\n  db:\n    image: postgres:17.6-alpine\n')).toEqual([{ name: 'db', dockerfile: undefined, image: 'postgres:17.6-alpine' }]);
   });
 
-  // BUG: compose/compose-file.ts:153-159 only looks at build.dockerfile. Compose builds
-  // `<context>/Dockerfile` when no dockerfile is given, and `build: ./dir` is the short form
-  // of `build: { context: ./dir }`; both are reported without a Dockerfile, so a hand-written
-  // compose.yaml in that (common) form gets no compose project or compose-up target.
-  it.failing('defaults the Dockerfile to <context>/Dockerfile, also for the short form build: <context>', () => {
+  it('defaults the Dockerfile to <context>/Dockerfile, also for the short form build: <context>', () => {
     const text = 'services:\n  a:\n    build: services/api\n  b:\n    build:\n      context: ./services/worker\n';
     expect(composeServices(text).map((s) => [s.name, s.dockerfile])).toEqual([
       ['a', 'services/api/Dockerfile'],

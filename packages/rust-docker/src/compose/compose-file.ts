@@ -150,13 +150,20 @@ export function composeServices(text: string): Array<{ name: string; dockerfile?
   return services.items.map((item) => {
     const name = String((item.key as { value?: unknown })?.value ?? item.key);
     const value = item.value;
-    const dockerfile = isMap(value) ? value.getIn(['build', 'dockerfile']) : undefined;
-    const context = isMap(value) ? value.getIn(['build', 'context']) : undefined;
+    const build = isMap(value) ? value.get('build') : undefined;
     const image = isMap(value) ? value.get('image') : undefined;
+    // `build: ./api` is the context alone; the Dockerfile is then `Dockerfile` inside it.
+    const context = typeof build === 'string' ? build : isMap(build) ? build.get('context') : undefined;
+    const dockerfile = isMap(build) ? build.get('dockerfile') : undefined;
+    const hasBuild = typeof build === 'string' || isMap(build);
     return {
       name,
       // Relative to the build context, which is relative to the compose file's folder.
-      dockerfile: typeof dockerfile === 'string' ? posix.join(typeof context === 'string' ? context : '.', dockerfile) : undefined,
+      dockerfile: hasBuild
+        ? typeof dockerfile === 'string' && posix.isAbsolute(dockerfile)
+          ? dockerfile
+          : posix.join(typeof context === 'string' ? context : '.', typeof dockerfile === 'string' ? dockerfile : 'Dockerfile')
+        : undefined,
       image: typeof image === 'string' ? image : undefined,
     };
   });
@@ -168,4 +175,30 @@ export function backingList(value: string | string[] | undefined): Backing[] {
   const unknown = values.filter((v) => !(BACKINGS as string[]).includes(v));
   if (unknown.length) throw new Error(`--with ${unknown.join(', ')}: use ${BACKINGS.join(' or ')}.`);
   return [...new Set(values)] as Backing[];
+}
+
+/** Host ports a compose file publishes, in the short (`"127.0.0.1:8080:80"`) and long forms. */
+export function publishedPorts(text: string): number[] {
+  const doc = parseDocument(text);
+  const services = doc.get('services');
+  if (!isMap(services)) return [];
+  const out: number[] = [];
+  for (const item of services.items) {
+    const ports = isMap(item.value) ? item.value.get('ports') : undefined;
+    const entries = (ports as { items?: Array<{ value?: unknown; get?: (k: string) => unknown }> } | undefined)?.items ?? [];
+    for (const entry of entries) {
+      if (isMap(entry)) {
+        const published = Number(entry.get('published'));
+        if (published) out.push(published);
+        continue;
+      }
+      const parts = String((entry as { value?: unknown }).value ?? '').split('/')[0].split(':');
+      // HOST:CONTAINER or IP:HOST:CONTAINER; a bare CONTAINER publishes a random port.
+      if (parts.length >= 2) {
+        const host = Number(parts[parts.length - 2].split('-')[0]);
+        if (host) out.push(host);
+      }
+    }
+  }
+  return out;
 }

@@ -1,4 +1,11 @@
-import { HARDENING_ARGS, LOOPBACK, runArgs } from './container';
+import { join } from 'node:path';
+import { makeTempDir, removeDir, writeFiles } from '../testing/fixtures';
+import { ensureRecordedImage, HARDENING_ARGS, IMAGE_SOURCES, LOOPBACK, resolveImage, runArgs } from './container';
+import { runDocker, type DockerResult } from './docker-cli';
+import { imageArchivePath, imageRecordPath, writeImageRecord, type ImageRecord } from './image-record';
+
+// Image resolution runs below against a stand-in for the Docker CLI: no docker process.
+jest.mock('./docker-cli', () => ({ ...jest.requireActual('./docker-cli'), runDocker: jest.fn() }));
 
 describe('runArgs', () => {
   it('runs attached with --rm, publishing on 127.0.0.1 only, with PORT set to the container port', () => {
@@ -47,5 +54,158 @@ describe('runArgs', () => {
     const args = runArgs({ name: 'x', image: 'x:1', hostPort: 1, containerPort: 2, detached: false, hardened: false });
     expect(args).toEqual(['run', '--rm', '--name', 'x', '-p', '127.0.0.1:1:2', '-e', 'PORT=2', 'x:1']);
     for (const flag of ['--read-only', '--cap-drop', '--security-opt', '--tmpfs']) expect(args).not.toContain(flag);
+  });
+});
+
+describe('image resolution (Docker CLI mocked)', () => {
+  const runDockerMock = runDocker as jest.MockedFunction<typeof runDocker>;
+  const ID = `sha256:${'3fac581a329b'.padEnd(64, '0')}`;
+  const DIGEST = `sha256:${'cd'.repeat(32)}`;
+  let ws: string;
+  /** The engine's images, by reference (id, tag or name@digest). */
+  let images: Map<string, string>;
+  /** What the registry serves, by name@digest. */
+  let registry: Map<string, string>;
+  const ok = (stdout = ''): DockerResult => ({ code: 0, stdout, stderr: '' });
+  const fail = (stderr: string): DockerResult => ({ code: 1, stdout: '', stderr });
+  const verbs = () => runDockerMock.mock.calls.map(([args]) => args[0] === 'image' ? `${args[0]} ${args[1]} ${args.at(-1)}` : args.join(' '));
+
+  const recordFile = () => imageRecordPath(ws, 'services/api');
+  const record = (extra: Partial<ImageRecord> = {}): ImageRecord => ({
+    project: 'api',
+    image: 'registry.example.com/api',
+    id: ID,
+    tags: ['registry.example.com/api:latest', 'registry.example.com/api:0123456789ab'],
+    size: 1000,
+    engine: 'buildx',
+    cacheMounts: true,
+    vendored: true,
+    strategy: 'compile',
+    reused: false,
+    builtAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1,
+    ...extra,
+  });
+
+  beforeEach(() => {
+    ws = makeTempDir();
+    images = new Map();
+    registry = new Map();
+    runDockerMock.mockReset();
+    runDockerMock.mockImplementation(async (args) => {
+      if (args[0] === 'image' && args[1] === 'inspect') {
+        const ref = args.at(-1)!;
+        return images.has(ref) ? ok(`${images.get(ref)}\n`) : fail(`Error: No such image: ${ref}\n`);
+      }
+      if (args[0] === 'pull') {
+        if (!registry.has(args[1])) return fail(`Error response from daemon: manifest unknown\n`);
+        images.set(args[1], registry.get(args[1])!);
+        images.set(registry.get(args[1])!, registry.get(args[1])!);
+        return ok();
+      }
+      if (args[0] === 'load') {
+        images.set(ID, ID);
+        return ok(`Loaded image ID: ${ID}\n`);
+      }
+      if (args[0] === 'tag') {
+        images.set(args[2], images.get(args[1])!);
+        return ok();
+      }
+      return fail(`unexpected docker ${args.join(' ')}`);
+    });
+  });
+  afterEach(() => removeDir(ws));
+
+  describe('ensureRecordedImage', () => {
+    it('uses the recorded image when the engine has it, by id, asking nothing else', async () => {
+      writeImageRecord(recordFile(), record());
+      images.set(ID, ID);
+      await expect(ensureRecordedImage(recordFile(), 'api')).resolves.toEqual({ ref: ID, label: 'registry.example.com/api:latest (3fac581a329b)', source: 'local' });
+      expect(verbs()).toEqual([`image inspect ${ID}`]);
+    });
+
+    it('pulls it by digest from its registry when it was pushed, then gives it its recorded tags', async () => {
+      writeImageRecord(recordFile(), record({ digest: DIGEST }));
+      registry.set(`registry.example.com/api@${DIGEST}`, ID);
+      await expect(ensureRecordedImage(recordFile(), 'api')).resolves.toEqual({ ref: ID, label: 'registry.example.com/api:latest (3fac581a329b)', source: 'registry' });
+      expect(verbs()).toEqual([
+        `image inspect ${ID}`,
+        `pull registry.example.com/api@${DIGEST}`,
+        `image inspect registry.example.com/api@${DIGEST}`,
+        `tag ${ID} registry.example.com/api:latest`,
+        `tag ${ID} registry.example.com/api:0123456789ab`,
+      ]);
+    });
+
+    it('loads it from the archive beside the record when it was not pushed, then tags it', async () => {
+      writeImageRecord(recordFile(), record({ archive: 'image.tar' }));
+      writeFiles(ws, { 'dist/services/api/docker/image.tar': 'tar' });
+      expect(imageArchivePath(recordFile())).toBe(join(ws, 'dist/services/api/docker/image.tar'));
+      await expect(ensureRecordedImage(recordFile(), 'api')).resolves.toEqual(expect.objectContaining({ ref: ID, source: 'archive' }));
+      expect(verbs()).toEqual([
+        `image inspect ${ID}`,
+        `load -i ${imageArchivePath(recordFile())}`,
+        `image inspect ${ID}`,
+        `tag ${ID} registry.example.com/api:latest`,
+        `tag ${ID} registry.example.com/api:0123456789ab`,
+      ]);
+    });
+
+    it('falls back to the archive when the pull fails or brings another image', async () => {
+      writeImageRecord(recordFile(), record({ digest: DIGEST, archive: 'image.tar' }));
+      writeFiles(ws, { 'dist/services/api/docker/image.tar': 'tar' });
+      await expect(ensureRecordedImage(recordFile(), 'api')).resolves.toEqual(expect.objectContaining({ source: 'archive' }));
+      images.clear();
+      registry.set(`registry.example.com/api@${DIGEST}`, `sha256:${'ee'.repeat(32)}`);
+      await expect(ensureRecordedImage(recordFile(), 'api')).resolves.toEqual(expect.objectContaining({ source: 'archive' }));
+    });
+
+    it('says why each way failed and how to rebuild when none works', async () => {
+      writeImageRecord(recordFile(), record({ digest: DIGEST, archive: 'image.tar' }));
+      await expect(ensureRecordedImage(recordFile(), 'api')).rejects.toThrow(
+        `image registry.example.com/api:latest (3fac581a329b) is not in this Docker engine (pull registry.example.com/api@${DIGEST}: Error response from daemon: manifest unknown): rebuild it with \`nx run api:docker-build --skip-nx-cache\`.`,
+      );
+      expect(verbs()).not.toContainEqual(expect.stringMatching(/^load/)); // the archive is not there
+    });
+
+    it('says it was neither pushed nor archived when the record names no way to fetch it', async () => {
+      writeImageRecord(recordFile(), record());
+      await expect(ensureRecordedImage(recordFile(), 'api')).rejects.toThrow(
+        'image registry.example.com/api:latest (3fac581a329b) is not in this Docker engine, and it was neither pushed nor archived: rebuild it with `nx run api:docker-build --skip-nx-cache`.',
+      );
+    });
+
+    it('asks for a build without a record, or with one it cannot read', async () => {
+      await expect(ensureRecordedImage(recordFile(), 'api')).rejects.toThrow(`no image record at ${recordFile()}: build the image with \`nx run api:docker-build\`.`);
+      writeFiles(ws, { 'dist/services/api/docker/image.json': '{ half' });
+      await expect(ensureRecordedImage(recordFile(), 'api')).rejects.toThrow('no image record at');
+    });
+  });
+
+  describe('resolveImage', () => {
+    const options = () => ({ workspaceRoot: ws, projectRoot: 'services/api', project: 'api' });
+
+    it('uses the image given, when the engine has it', async () => {
+      images.set('mirror/api:1.2', ID);
+      await expect(resolveImage({ ...options(), image: 'mirror/api:1.2' })).resolves.toEqual({ ref: 'mirror/api:1.2', label: 'mirror/api:1.2', source: 'local' });
+      await expect(resolveImage({ ...options(), image: 'mirror/api:9' })).rejects.toThrow('image mirror/api:9 is not in this Docker engine: build it with `nx run api:docker-build`.');
+    });
+
+    it('goes through the record when there is one', async () => {
+      writeImageRecord(recordFile(), record());
+      images.set(ID, ID);
+      await expect(resolveImage(options())).resolves.toEqual({ ref: ID, label: 'registry.example.com/api:latest (3fac581a329b)', source: 'local' });
+    });
+
+    it('takes <project>:latest without a record, and asks for a build when that is missing too', async () => {
+      images.set('api:latest', ID);
+      await expect(resolveImage(options())).resolves.toEqual({ ref: 'api:latest', label: 'api:latest (3fac581a329b)', source: 'local' });
+      images.clear();
+      await expect(resolveImage(options())).rejects.toThrow('image api:latest is not in this Docker engine: build it with `nx run api:docker-build`.');
+    });
+  });
+
+  it('tells each source in words', () => {
+    expect(Object.keys(IMAGE_SOURCES).sort()).toEqual(['archive', 'local', 'registry']);
   });
 });

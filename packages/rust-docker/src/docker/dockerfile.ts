@@ -90,7 +90,14 @@ export function renderDockerfile(options: DockerfileOptions): string {
   const spec = RUNTIMES[runtime];
   if (!spec) throw new Error(`unknown runtime "${runtime}": use one of ${RUNTIME_VARIANTS.join(', ')}.`);
   const template = readFileSync(join(__dirname, 'files', 'Dockerfile.ejs'), 'utf8');
-  return render(template, { ...spec, healthcheck: true, ...options, runtime, runtimeImage: spec.runtimeImage ?? '', runtimeArg: spec.runtimeArg ?? '' });
+  return render(template, {
+    ...spec,
+    ...options,
+    healthcheck: options.healthcheck ?? true,
+    runtime,
+    runtimeImage: spec.runtimeImage ?? '',
+    runtimeArg: spec.runtimeArg ?? '',
+  });
 }
 
 /** The runtime variant a Dockerfile this plugin wrote was rendered for. */

@@ -34,7 +34,7 @@ const library: CrateFacts = {
 const defaults = normalizePluginOptions(undefined);
 
 describe('normalizePluginOptions', () => {
-  it('names the targets build, test, lint, deps, docker-build, docker-run, health-check, compose-up and compose-down by default', () => {
+  it('names the targets build, test, lint, deps, docker-build, docker-run, health-check, docker-push, compose-up and compose-down by default', () => {
     expect(defaults).toEqual({
       buildTargetName: 'build',
       testTargetName: 'test',
@@ -43,6 +43,7 @@ describe('normalizePluginOptions', () => {
       dockerRunTargetName: 'docker-run',
       healthCheckTargetName: 'health-check',
       depsTargetName: 'deps',
+      dockerPushTargetName: 'docker-push',
       composeUpTargetName: 'compose-up',
       composeDownTargetName: 'compose-down',
     });
@@ -77,8 +78,8 @@ describe('crateProject', () => {
   });
 
   it('has cargo and docker targets, grouped', () => {
-    expect(Object.keys(targets)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'health-check']);
-    expect(project.metadata?.targetGroups).toEqual({ Cargo: ['build', 'test', 'lint', 'deps'], Docker: ['docker-build', 'docker-run', 'health-check'] });
+    expect(Object.keys(targets)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'docker-push', 'health-check']);
+    expect(project.metadata?.targetGroups).toEqual({ Cargo: ['build', 'test', 'lint', 'deps'], Docker: ['docker-build', 'docker-run', 'health-check', 'docker-push'] });
   });
 
   it('uses the target names from the options', () => {
@@ -90,14 +91,16 @@ describe('crateProject', () => {
       dockerBuildTargetName: 'image',
       dockerRunTargetName: 'serve',
       healthCheckTargetName: 'smoke',
+      dockerPushTargetName: 'publish',
       composeUpTargetName: 'up',
       composeDownTargetName: 'down',
     });
-    expect(Object.keys(renamed.targets!)).toEqual(['cargo-build', 'cargo-test', 'clippy', 'tree', 'image', 'serve', 'smoke']);
+    expect(Object.keys(renamed.targets!)).toEqual(['cargo-build', 'cargo-test', 'clippy', 'tree', 'image', 'serve', 'publish', 'smoke']);
     expect(renamed.targets!.serve.dependsOn).toEqual(['image']);
     expect(renamed.targets!.smoke.dependsOn).toEqual(['image']);
+    expect(renamed.targets!.publish.dependsOn).toEqual(['image']);
     expect(renamed.targets).not.toHaveProperty('up');
-    expect(renamed.metadata?.targetGroups).toEqual({ Cargo: ['cargo-build', 'cargo-test', 'clippy', 'tree'], Docker: ['image', 'serve', 'smoke'] });
+    expect(renamed.metadata?.targetGroups).toEqual({ Cargo: ['cargo-build', 'cargo-test', 'clippy', 'tree'], Docker: ['image', 'serve', 'smoke', 'publish'] });
   });
 
   it('runs cargo through the plugin executor for the package', () => {
@@ -108,13 +111,22 @@ describe('crateProject', () => {
     expect(targets.deps.options).toEqual({ command: 'tree', package: 'api' });
   });
 
-  it('caches the cargo targets and docker-build, but not deps nor the health check', () => {
+  it('caches the cargo targets and docker-build, but not deps, the health check nor the push', () => {
     expect(targets.build.cache).toBe(true);
     expect(targets.test.cache).toBe(true);
     expect(targets.lint.cache).toBe(true);
     expect(targets['docker-build'].cache).toBe(true);
     expect(targets.deps.cache).toBe(false);
     expect(targets['health-check'].cache).toBe(false);
+    expect(targets['docker-push'].cache).toBe(false);
+  });
+
+  it('pushes the recorded image with docker-push, after docker-build, with no options of its own', () => {
+    expect(targets['docker-push']).toEqual(
+      expect.objectContaining({ executor: '@org/rust-docker:docker-push', options: {}, cache: false, dependsOn: ['docker-build'] }),
+    );
+    expect(targets['docker-push']).not.toHaveProperty('outputs');
+    expect(targets['docker-push']).not.toHaveProperty('continuous');
   });
 
   it('makes docker-run a continuous target that depends on docker-build', () => {
@@ -176,7 +188,7 @@ describe('crateProject', () => {
 
   it('registers the sync generator on docker-build only, so `nx sync` keeps the Dockerfile and compose entry in step', () => {
     expect(targets['docker-build'].syncGenerators).toEqual(['@org/rust-docker:sync']);
-    for (const name of ['build', 'test', 'lint', 'deps', 'docker-run', 'health-check']) expect(targets[name]).not.toHaveProperty('syncGenerators');
+    for (const name of ['build', 'test', 'lint', 'deps', 'docker-run', 'health-check', 'docker-push']) expect(targets[name]).not.toHaveProperty('syncGenerators');
   });
 
   it('builds a service statically (it must run in scratch), and a crate without a Dockerfile as it is', () => {

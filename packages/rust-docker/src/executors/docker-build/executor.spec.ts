@@ -1,14 +1,17 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageSize } from '../../docker/container';
 import { docker, runDocker, type DockerResult } from '../../docker/docker-cli';
+import { prebuiltStage, renderDockerfile } from '../../docker/dockerfile';
 import { readImageRecord } from '../../docker/image-record';
+import { dynamicElf, staticElf } from '../../testing/elf';
 import { makeTempDir, pkg, removeDir, writeFiles } from '../../testing/fixtures';
-import dockerBuildExecutor, { buildDockerArgs, normalizeOptions, parseSize } from './executor';
+import dockerBuildExecutor, { buildDockerArgs, DEFAULT_ARCHIVE_MAX, normalizeOptions, parseSize } from './executor';
 
-// The executor is run below with the Docker CLI, the engine probe, the image inspection and
-// git replaced: no docker, cargo or git process is started by these tests.
+// The executor is run below with the Docker CLI, the engine probe, the image inspection,
+// cargo and git replaced: no docker, cargo or git process is started by these tests.
 jest.mock('../../docker/docker-cli', () => ({
   ...jest.requireActual('../../docker/docker-cli'),
   checkDocker: jest.fn(async () => ({ client: '27.3.1', server: '27.3.1' })),
@@ -29,6 +32,7 @@ jest.mock('node:child_process', () => ({
     throw new Error('no external process in unit tests');
   }),
 }));
+const execFileSyncMock = execFileSync as unknown as jest.Mock;
 
 function contextFor(projectName: string, root: string, workspaceRoot = '/ws'): ExecutorContext {
   return {
@@ -58,8 +62,10 @@ describe('normalizeOptions', () => {
       noCache: false,
       push: false,
       strategy: 'compile',
+      archiveMax: 50_000_000,
       outputFile: '/ws/dist/services/api/docker/image.json',
     });
+    expect(DEFAULT_ARCHIVE_MAX).toBe('50MB');
   });
 
   it('takes every option given, resolving paths against the workspace root', () => {
@@ -81,6 +87,8 @@ describe('normalizeOptions', () => {
         maxImageSize: '3MB',
         strategy: 'prebuilt',
         bin: 'api-server',
+        archive: '20MB',
+        builder: 'remote',
         outputFile: 'out/api.json',
       },
       contextFor('api', 'services/api'),
@@ -104,6 +112,8 @@ describe('normalizeOptions', () => {
       maxImageSize: 3_000_000,
       strategy: 'prebuilt',
       bin: 'api-server',
+      archiveMax: 20_000_000,
+      builder: 'remote',
       outputFile: '/ws/out/api.json',
     });
   });
@@ -144,6 +154,11 @@ describe('parseSize', () => {
 
   it('takes a number as bytes', () => {
     expect(parseSize(1234)).toBe(1234);
+    expect(parseSize(2.5e6)).toBe(2_500_000);
+  });
+
+  it.each([0, -1, -3e6, Number.NaN, Number.POSITIVE_INFINITY])('rejects the number %d: a size is positive and finite', (value) => {
+    expect(() => parseSize(value)).toThrow(`maxImageSize ${value} is not a size: use a positive number of bytes or e.g. "3MB".`);
   });
 
   it.each(['3 parsecs', 'MB', '', '-1MB', '1,5MB', '3 M'])('rejects %j with a message that says what a size looks like', (text) => {
@@ -210,14 +225,28 @@ describe('buildDockerArgs', () => {
     expect(buildDockerArgs({ ...input, engine: 'buildx', noCache: false })).not.toContain('--no-cache');
   });
 
+  it('names a buildx builder right after the Dockerfile', () => {
+    expect(buildDockerArgs({ dockerfile: 'D', contextDir: 'C', tags: ['t'], buildArgs: {}, labels: {}, engine: 'buildx', builder: 'remote' })).toEqual([
+      '-f',
+      'D',
+      '--builder',
+      'remote',
+      '--progress=plain',
+      '-t',
+      't',
+      'C',
+    ]);
+  });
+
   it('is just the Dockerfile and the context without tags, args or labels', () => {
     expect(buildDockerArgs({ dockerfile: 'D', contextDir: 'C', tags: [], buildArgs: {}, labels: {}, engine: 'legacy' })).toEqual(['-f', 'D', 'C']);
   });
 });
 
-describe('dockerBuildExecutor (Docker CLI mocked)', () => {
+describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
   let ws: string;
   let info: jest.SpyInstance;
+  let warn: jest.SpyInstance;
   let error: jest.SpyInstance;
   const runDockerMock = runDocker as jest.MockedFunction<typeof runDocker>;
   const dockerMock = docker as jest.MockedFunction<typeof docker>;
@@ -225,6 +254,7 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
 
   const API_MANIFEST = pkg('api', '[dependencies]\ncore = { path = "../../libs/core" }');
   const IMAGE_ID = `sha256:${'ab'.repeat(32)}`;
+  const LOCK = 'version = 4\n\n[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = [\n "core",\n]\n\n[[package]]\nname = "core"\nversion = "0.1.0"\n\n[[package]]\nname = "worker"\nversion = "0.1.0"\n';
 
   // A small stand-in for the Docker engine: `image inspect` finds only what a build (or a
   // tag) made, so a first build is never mistaken for a reuse; builds answer `nextBuild`.
@@ -233,11 +263,18 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
   const isBuild = (args: string[]) => args.includes('build');
   const ok = (stdout = ''): DockerResult => ({ code: 0, stdout, stderr: '' });
 
+  // Stand-ins for cargo and git. `cargo metadata` leaves the context's Cargo.lock as it is,
+  // or writes `exactLock` when set, as cargo does when it trims the superset lockfile.
+  let exactLock: string | undefined;
+  let git: { head?: string; dirty?: boolean };
+  const VENDOR_SNIPPET = '\n[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n';
+  const cargoCalls = () => execFileSyncMock.mock.calls.filter(([command]) => command === 'cargo').map(([, args, options]) => ({ args, cwd: options.cwd }));
+
   beforeEach(() => {
     ws = makeTempDir();
     writeFiles(ws, {
       'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["services/*", "libs/*"]\n',
-      'Cargo.lock': 'version = 4\n\n[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = [\n "core",\n]\n\n[[package]]\nname = "core"\nversion = "0.1.0"\n\n[[package]]\nname = "worker"\nversion = "0.1.0"\n',
+      'Cargo.lock': LOCK,
       'services/api/Cargo.toml': API_MANIFEST,
       'services/api/src/main.rs': 'fn main() {}\n',
       'services/api/.env': 'SECRET=1\n',
@@ -249,6 +286,8 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
     });
     images = new Map();
     nextBuild = ok();
+    exactLock = undefined;
+    git = {};
     runDockerMock.mockReset();
     runDockerMock.mockImplementation(async (args) => {
       if (args[0] === 'image' && args[1] === 'inspect') {
@@ -268,24 +307,47 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
       return '';
     });
     imageSizeMock.mockClear();
+    execFileSyncMock.mockReset();
+    execFileSyncMock.mockImplementation((command: string, args: string[], options: { cwd: string }) => {
+      if (command === 'cargo' && args[0] === 'metadata') {
+        if (exactLock !== undefined) writeFileSync(join(options.cwd, 'Cargo.lock'), exactLock);
+        return Buffer.from('');
+      }
+      if (command === 'cargo' && args[0] === 'vendor') {
+        writeFiles(options.cwd, { 'vendor/itoa-1.0.11/Cargo.toml': pkg('itoa'), 'vendor/itoa-1.0.11/.cargo-checksum.json': '{}' });
+        return VENDOR_SNIPPET;
+      }
+      if (command === 'git' && git.head) {
+        if (args[0] === 'rev-parse') return `${git.head}\n`;
+        if (args[0] === 'status') return git.dirty ? ' M services/api/src/main.rs\n' : '';
+        if (args[0] === 'config') return 'https://example.com/org/shop.git\n';
+      }
+      throw new Error(`${command} ${args[0]}: not here`);
+    });
     info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
   });
   afterEach(() => {
     info.mockRestore();
+    warn.mockRestore();
     error.mockRestore();
     removeDir(ws);
   });
 
-  const run = (options = {}) => dockerBuildExecutor({ vendor: false, ...options }, contextFor('api', 'services/api', ws));
+  // Saving an image archive is covered by its own test; the others leave it out.
+  const run = (options = {}) => dockerBuildExecutor({ vendor: false, archive: false, ...options }, contextFor('api', 'services/api', ws));
   const recordFile = () => join(ws, 'dist/services/api/docker/image.json');
+  const contextDir = () => join(ws, 'target/rust-docker/api/context');
   const calls = () => runDockerMock.mock.calls.map(([args]) => args);
   const buildCalls = () => calls().filter(isBuild);
+  const tagCalls = () => dockerMock.mock.calls.map(([args]) => args).filter((args) => args[0] === 'tag');
   /** The arguments of the one `docker build` of this run. */
   const buildArgs = () => {
     expect(buildCalls()).toHaveLength(1);
     return buildCalls()[0];
   };
+  const builtTags = () => buildArgs().filter((_, i, all) => all[i - 1] === '-t');
   const labels = () =>
     Object.fromEntries(
       buildArgs()
@@ -296,9 +358,10 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
   const clearCalls = () => {
     runDockerMock.mockClear();
     dockerMock.mockClear();
+    execFileSyncMock.mockClear();
   };
 
-  it('builds from a pruned context with buildx and records the image', async () => {
+  it('builds from a pruned context with buildx under the content tag only, then tags it and records the image', async () => {
     await expect(run({ tags: ['v1', 'registry.example.com/api:stable'], buildArgs: { RUST_IMAGE: 'rust:1.95-slim' } })).resolves.toEqual({ success: true });
     // First it asks whether the content tag exists (it does not), then it builds.
     expect(calls().map((args) => args.slice(0, 2))).toEqual([
@@ -308,33 +371,119 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
     const args = buildArgs();
     const workDir = join(ws, 'target/rust-docker/api');
     expect(args.slice(0, 5)).toEqual(['buildx', 'build', '--load', '-f', join(workDir, 'Dockerfile.buildx')]);
-    expect(args[args.length - 1]).toBe(join(workDir, 'context'));
-    const tags = args.filter((_, i) => args[i - 1] === '-t');
-    expect(tags).toEqual(['api:latest', expect.stringMatching(/^api:[0-9a-f]{12}$/), 'api:v1', 'registry.example.com/api:stable']);
-    expect(calls()[0]).toEqual(['image', 'inspect', '--format', '{{.Id}}', tags[1]]);
+    expect(args[args.length - 1]).toBe(contextDir());
+    const [tag] = builtTags();
+    expect(builtTags()).toEqual([expect.stringMatching(/^api:[0-9a-f]{12}$/)]);
+    expect(calls()[0]).toEqual(['image', 'inspect', '--format', '{{.Id}}', tag]);
     expect(args).toContain('RUST_IMAGE=rust:1.95-slim');
     expect(args).toContainEqual(expect.stringMatching(/^CARGO_CACHE_ID=[0-9a-f]{12}$/));
     expect(args).not.toContain('--no-cache');
     expect(labels()).toEqual(expect.objectContaining({ 'org.opencontainers.image.title': 'api', 'org.opencontainers.image.version': '0.1.0' }));
-    expect(dockerMock).not.toHaveBeenCalled();
-    expect(imageSizeMock).toHaveBeenCalledWith(tags[1]);
+    expect(imageSizeMock).toHaveBeenCalledWith(tag);
+    // The other tags point at the checked image afterwards.
+    expect(dockerMock.mock.calls.map(([a]) => a)).toEqual([
+      ['tag', tag, 'api:latest'],
+      ['tag', tag, 'api:v1'],
+      ['tag', tag, 'registry.example.com/api:stable'],
+    ]);
+    expect(imageSizeMock.mock.invocationCallOrder[0]).toBeLessThan(dockerMock.mock.invocationCallOrder[0]);
 
     const record = readImageRecord(recordFile())!;
     expect(record).toEqual(
-      expect.objectContaining({ project: 'api', image: 'api', id: IMAGE_ID, tags, size: 12_345_678, engine: 'buildx', cacheMounts: true, vendored: false, strategy: 'compile', reused: false }),
+      expect.objectContaining({
+        project: 'api',
+        image: 'api',
+        id: IMAGE_ID,
+        tags: ['api:latest', tag, 'api:v1', 'registry.example.com/api:stable'],
+        size: 12_345_678,
+        engine: 'buildx',
+        cacheMounts: true,
+        vendored: false,
+        strategy: 'compile',
+        reused: false,
+      }),
     );
     expect(record.digest).toBeUndefined();
+    expect(record.archive).toBeUndefined();
   });
 
   it('puts only the closure in the context, with a pruned manifest and lockfile and no secrets', async () => {
+    await expect(run()).resolves.toEqual({ success: true });
+    expect(readFileSync(join(contextDir(), 'Cargo.toml'), 'utf8')).toContain('members = [ "libs/core", "services/api" ]');
+    expect(readFileSync(join(contextDir(), 'Cargo.lock'), 'utf8')).not.toContain('worker');
+    expect(existsSync(join(contextDir(), 'services/api/src/main.rs'))).toBe(true);
+    expect(existsSync(join(contextDir(), 'libs/core/src/lib.rs'))).toBe(true);
+    expect(existsSync(join(contextDir(), 'services/worker'))).toBe(false);
+    expect(existsSync(join(contextDir(), 'services/api/.env'))).toBe(false);
+  });
+
+  it("asks cargo for the exact lockfile of the pruned workspace, in the context, and builds with the one cargo wrote", async () => {
+    exactLock = 'version = 4\n\n[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = [\n "core",\n]\n\n[[package]]\nname = "core"\nversion = "0.1.0"\n# trimmed by cargo\n';
+    await expect(run()).resolves.toEqual({ success: true });
+    expect(cargoCalls()).toEqual([{ args: ['metadata', '--format-version', '1', '--offline'], cwd: contextDir() }]);
+    expect(readFileSync(join(contextDir(), 'Cargo.lock'), 'utf8')).toBe(exactLock);
+    // Cached by its inputs: the next run with the same ones does not ask cargo again.
+    clearCalls();
+    await expect(run()).resolves.toEqual({ success: true });
+    expect(cargoCalls()).toEqual([]);
+    expect(readFileSync(join(contextDir(), 'Cargo.lock'), 'utf8')).toBe(exactLock);
+  });
+
+  it("keeps the content tag when the workspace lockfile changes but cargo's exact lockfile for the service does not", async () => {
+    exactLock = 'version = 4\n# exact\n';
     await run();
-    const context = join(ws, 'target/rust-docker/api/context');
-    expect(readFileSync(join(context, 'Cargo.toml'), 'utf8')).toContain('members = [ "libs/core", "services/api" ]');
-    expect(readFileSync(join(context, 'Cargo.lock'), 'utf8')).not.toContain('worker');
-    expect(existsSync(join(context, 'services/api/src/main.rs'))).toBe(true);
-    expect(existsSync(join(context, 'libs/core/src/lib.rs'))).toBe(true);
-    expect(existsSync(join(context, 'services/worker'))).toBe(false);
-    expect(existsSync(join(context, 'services/api/.env'))).toBe(false);
+    const first = contentTag();
+    // Another crate's dependency bump; core now also lists a crate only another member's features pull in.
+    writeFiles(ws, { 'Cargo.lock': LOCK.replace('name = "core"\nversion = "0.1.0"\n', 'name = "core"\nversion = "0.1.0"\ndependencies = [\n "parking_lot",\n]\n') + '\n[[package]]\nname = "parking_lot"\nversion = "0.12.3"\n' });
+    clearCalls();
+    await run();
+    expect(cargoCalls()).toHaveLength(1); // the superset changed, so cargo was asked again
+    expect(contentTag()).toBe(first);
+    exactLock = 'version = 4\n# exact, now with parking_lot\n';
+    writeFiles(ws, { 'Cargo.lock': `${LOCK}\n` });
+    await run();
+    expect(contentTag()).not.toBe(first);
+  });
+
+  it('fails before building when cargo cannot resolve the pruned workspace, with cargo\'s message', async () => {
+    execFileSyncMock.mockImplementation((command: string) => {
+      if (command === 'cargo') throw Object.assign(new Error('Command failed'), { status: 101, stderr: Buffer.from('error: no matching package named `core` found\n') });
+      throw new Error('not here');
+    });
+    await expect(run()).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith('api: cargo could not resolve the pruned workspace: error: no matching package named `core` found');
+    expect(buildCalls()).toEqual([]);
+    expect(existsSync(recordFile())).toBe(false);
+  });
+
+  it('fails before building without cargo on PATH, saying how to build without it', async () => {
+    execFileSyncMock.mockImplementation(() => {
+      throw Object.assign(new Error('spawnSync cargo ENOENT'), { code: 'ENOENT' });
+    });
+    await expect(run()).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('cargo not found on PATH: the pruned build context needs cargo on the host to trim Cargo.lock.'));
+    expect(buildCalls()).toEqual([]);
+  });
+
+  it('asks cargo nothing for the whole-workspace context', async () => {
+    await expect(run({ context: 'workspace' })).resolves.toEqual({ success: true });
+    expect(cargoCalls()).toEqual([]);
+    expect(buildArgs().at(-1)).toBe(ws);
+  });
+
+  it('vendors the crates into the context on the host once, pointing Cargo at them, and records it', async () => {
+    await expect(run({ vendor: true })).resolves.toEqual({ success: true });
+    expect(cargoCalls().map((c) => c.args[0])).toEqual(['metadata', 'vendor']);
+    expect(cargoCalls()[1]).toEqual({ args: ['vendor', '--locked', '--versioned-dirs', 'vendor'], cwd: contextDir() });
+    expect(readFileSync(join(contextDir(), '.cargo/config.toml'), 'utf8')).toBe(`${VENDOR_SNIPPET.trim()}\n`);
+    expect(existsSync(join(contextDir(), 'vendor/itoa-1.0.11/Cargo.toml'))).toBe(true);
+    expect(readImageRecord(recordFile())!.vendored).toBe(true);
+    const first = contentTag();
+    clearCalls();
+    await expect(run({ vendor: true })).resolves.toEqual({ success: true });
+    expect(cargoCalls()).toEqual([]); // the lockfile did not change: vendor/ is reused
+    expect(existsSync(join(contextDir(), 'vendor/itoa-1.0.11/Cargo.toml'))).toBe(true);
+    expect(contentTag()).toBe(first);
   });
 
   it('gives the same content tag to the same inputs', async () => {
@@ -344,7 +493,7 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
     images.clear(); // as if the image had been removed: the second run builds again
     clearCalls();
     await run();
-    expect(buildArgs().filter((_, i, all) => all[i - 1] === '-t')[1]).toBe(first);
+    expect(builtTags()).toEqual([first]);
     expect(contentTag()).toBe(first);
     clearCalls();
     writeFiles(ws, { 'libs/core/src/lib.rs': 'pub fn changed() {}\n' });
@@ -359,6 +508,20 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
     writeFiles(ws, { 'services/worker/src/main.rs': 'fn main() { println!("v2"); }\n' });
     await run();
     expect(contentTag()).toBe(first);
+  });
+
+  it('gives another content tag to other labels, build arguments, stage or platform, but not to other extra tags', async () => {
+    const tagFor = async (options: Record<string, unknown>) => {
+      await run(options);
+      return contentTag();
+    };
+    const plain = await tagFor({});
+    expect(await tagFor({ labels: { team: 'billing' } })).not.toBe(plain);
+    expect(await tagFor({ labels: { team: 'payments' } })).not.toBe(await tagFor({ labels: { team: 'billing' } }));
+    expect(await tagFor({ buildArgs: { RUST_IMAGE: 'mirror/rust:1.95' } })).not.toBe(plain);
+    expect(await tagFor({ target: 'runtime' })).not.toBe(plain);
+    expect(await tagFor({ platform: 'linux/arm64' })).not.toBe(plain);
+    expect(await tagFor({ tags: ['v2'] })).toBe(plain);
   });
 
   it('tags the image built earlier from the same inputs instead of building again, and records the reuse', async () => {
@@ -388,31 +551,67 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
     expect(readImageRecord(recordFile())!.reused).toBe(false);
   });
 
-  it('fails when the image is over maxImageSize, with both sizes in the message, and writes no record', async () => {
-    await expect(run({ maxImageSize: '10MB' })).resolves.toEqual({ success: false });
+  it('fails when the image is over maxImageSize, with both sizes in the message, moves no tag and writes no record', async () => {
+    await expect(run({ maxImageSize: '10MB', tags: ['v1'] })).resolves.toEqual({ success: false });
+    const [tag] = builtTags();
     expect(error).toHaveBeenCalledWith(
-      'api: image api:latest is 12.35 MB (12345678 bytes), over its budget maxImageSize 10.00 MB (10000000 bytes).',
+      `api: image api:latest is 12.35 MB (12345678 bytes), over its budget maxImageSize 10.00 MB (10000000 bytes); it stays tagged ${tag} only.`,
     );
+    expect(tagCalls()).toEqual([]);
+    expect(images.has('api:latest')).toBe(false);
     expect(existsSync(recordFile())).toBe(false);
+  });
+
+  it('checks the size of a reused image too, before tagging it', async () => {
+    await run();
+    clearCalls();
+    await expect(run({ maxImageSize: '12MB' })).resolves.toEqual({ success: false });
+    expect(buildCalls()).toEqual([]);
+    expect(tagCalls()).toEqual([]);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('over its budget maxImageSize 12.00 MB'));
   });
 
   it('passes an image within maxImageSize', async () => {
     await expect(run({ maxImageSize: 12_345_678 })).resolves.toEqual({ success: true });
     await expect(run({ maxImageSize: '12.5 MB' })).resolves.toEqual({ success: true });
     expect(error).not.toHaveBeenCalled();
+    expect(tagCalls().map((args) => args[2])).toEqual(['api:latest', 'api:latest']);
   });
 
   it('fails on a maxImageSize it cannot read, before any docker call', async () => {
     await expect(run({ maxImageSize: 'big' })).resolves.toEqual({ success: false });
     expect(error).toHaveBeenCalledWith(expect.stringContaining('maxImageSize "big" is not a size'));
     expect(runDockerMock).not.toHaveBeenCalled();
+    await expect(run({ maxImageSize: 0 })).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith('api: maxImageSize 0 is not a size: use a positive number of bytes or e.g. "3MB".');
+    expect(runDockerMock).not.toHaveBeenCalled();
   });
 
-  it('pushes every tag and records the registry digest', async () => {
+  it('pushes every tag once they are all set, and records the registry digest', async () => {
     await expect(run({ push: true, tags: ['registry.example.com/api:stable'] })).resolves.toEqual({ success: true });
     const record = readImageRecord(recordFile())!;
-    expect(calls().filter((args) => args[0] === 'push')).toEqual(record.tags.map((tag) => ['push', tag]));
+    const pushes = runDockerMock.mock.calls.filter(([args]) => args[0] === 'push');
+    expect(pushes.map(([args]) => args)).toEqual(record.tags.map((tag) => ['push', tag]));
+    expect(Math.min(...pushes.map((_, i) => runDockerMock.mock.invocationCallOrder[runDockerMock.mock.calls.indexOf(pushes[i])]))).toBeGreaterThan(
+      Math.max(...dockerMock.mock.invocationCallOrder),
+    );
     expect(record.digest).toBe(`sha256:${'cd'.repeat(32)}`);
+  });
+
+  it('adds a git tag and the revision label for a clean checkout, and neither for uncommitted changes', async () => {
+    git = { head: '0123456789abcdef0123456789abcdef01234567' };
+    await run();
+    expect(readImageRecord(recordFile())!.tags).toEqual(['api:latest', expect.stringMatching(/^api:[0-9a-f]{12}$/), 'api:git-0123456789ab']);
+    expect(labels()).toEqual(expect.objectContaining({ 'org.opencontainers.image.revision': git.head, 'org.opencontainers.image.source': 'https://example.com/org/shop.git' }));
+    const status = execFileSyncMock.mock.calls.find(([command, args]) => command === 'git' && args[0] === 'status')!;
+    expect(status[1]).toEqual(['status', '--porcelain', '--', 'libs/core', 'services/api', 'services/api/Dockerfile']);
+
+    git.dirty = true;
+    images.clear();
+    clearCalls();
+    await run();
+    expect(readImageRecord(recordFile())!.tags).toHaveLength(2);
+    expect(labels()['org.opencontainers.image.revision']).toBe(git.head);
   });
 
   it('passes the stage, platform and network to docker build', async () => {
@@ -433,6 +632,14 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
     expect(args.slice(0, 1)).toEqual(['build']);
     const dockerfile = readFileSync(args[args.indexOf('-f') + 1], 'utf8');
     expect(dockerfile).toBe('FROM scratch\nRUN \\\n    true\nEXPOSE 8080\n');
+    expect(args[args.indexOf('-f') + 1].startsWith(contextDir())).toBe(false);
+  });
+
+  it('gives the legacy builder only the stages the target needs', async () => {
+    writeFiles(ws, { 'services/api/Dockerfile': 'FROM rust AS builder\nRUN make\n\nFROM alpine AS unused\nRUN true\n\nFROM scratch AS runtime\nCOPY --from=builder /out /out\n' });
+    await run({ engine: 'legacy', target: 'runtime' });
+    const args = buildArgs();
+    expect(readFileSync(args[args.indexOf('-f') + 1], 'utf8')).toBe('FROM rust AS builder\nRUN make\n\nFROM scratch AS runtime\nCOPY --from=builder /out /out\n');
   });
 
   it('fails without building when the Dockerfile is missing, saying how to add one', async () => {
@@ -441,12 +648,13 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
     expect(error).toHaveBeenCalledWith(expect.stringContaining('services/worker/Dockerfile not found: add one with `nx g @org/rust-docker:service`'));
   });
 
-  it('fails when docker build fails, with its last output lines', async () => {
+  it('fails when docker build fails, with its last output lines, tagging nothing', async () => {
     nextBuild = { code: 1, stdout: '', stderr: 'step 1\nerror: cannot compile\n' };
     await expect(run()).resolves.toEqual({ success: false });
     expect(buildCalls()).toHaveLength(1);
     expect(error).toHaveBeenCalledWith(expect.stringContaining('api: docker build failed (exit 1):\nstep 1\nerror: cannot compile'));
     expect(existsSync(recordFile())).toBe(false);
+    expect(dockerMock).not.toHaveBeenCalled();
   });
 
   it("labels the image with the crate's version, not a dependency's", async () => {
@@ -454,8 +662,87 @@ describe('dockerBuildExecutor (Docker CLI mocked)', () => {
       'Cargo.toml': '[workspace]\nmembers = ["services/*", "libs/*"]\n\n[workspace.package]\nversion = "2.3.4"\n',
       'services/api/Cargo.toml': '[package]\nname = "api"\nversion.workspace = true\n\n[dependencies.serde]\nversion = "1.0"\n',
     });
-    await run();
-    expect([undefined, '2.3.4']).toContain(labels()['org.opencontainers.image.version']);
+    await expect(run()).resolves.toEqual({ success: true });
     expect(labels()['org.opencontainers.image.version']).toBe('2.3.4');
+  });
+
+  it('lets the labels given override the OCI ones', async () => {
+    await run({ labels: { 'org.opencontainers.image.title': 'Billing API', team: 'billing' } });
+    expect(labels()).toEqual(expect.objectContaining({ 'org.opencontainers.image.title': 'Billing API', team: 'billing' }));
+  });
+
+  it('saves the image next to its record by default, after tagging, and records the archive', async () => {
+    await expect(dockerBuildExecutor({ vendor: false }, contextFor('api', 'services/api', ws))).resolves.toEqual({ success: true });
+    const record = readImageRecord(recordFile())!;
+    const saves = dockerMock.mock.calls.map(([args]) => args).filter((args) => args[0] === 'save');
+    expect(saves).toEqual([['save', '-o', join(ws, 'dist/services/api/docker/image.tar'), record.tags[1], 'api:latest']]);
+    expect(record.archive).toBe('image.tar');
+  });
+
+  it('saves no archive of an image over the archive size, and removes an earlier one', async () => {
+    writeFiles(ws, { 'dist/services/api/docker/image.tar': 'old' });
+    await expect(dockerBuildExecutor({ vendor: false, archive: '10MB' }, contextFor('api', 'services/api', ws))).resolves.toEqual({ success: true });
+    expect(dockerMock.mock.calls.filter(([args]) => args[0] === 'save')).toEqual([]);
+    expect(existsSync(join(ws, 'dist/services/api/docker/image.tar'))).toBe(false);
+    expect(readImageRecord(recordFile())!.archive).toBeUndefined();
+  });
+
+  describe('with the prebuilt strategy', () => {
+    const binary = () => join(ws, 'dist/services/api/bin/api');
+    beforeEach(() => {
+      writeFiles(ws, {
+        'services/api/Dockerfile': renderDockerfile({ name: 'api', bin: 'api', project: 'api', port: 8080, dockerfilePath: 'services/api/Dockerfile' }),
+      });
+    });
+    const prebuilt = (options = {}) => run({ strategy: 'prebuilt', ...options });
+
+    it('ships the static binary of the build target from a context holding it alone, building the prebuilt stage', async () => {
+      writeFiles(ws, { 'dist/services/api/bin/api': '' });
+      writeFileSync(binary(), staticElf());
+      chmodSync(binary(), 0o755);
+      await expect(prebuilt()).resolves.toEqual({ success: true });
+      const args = buildArgs();
+      const dir = join(ws, 'target/rust-docker/api/prebuilt');
+      expect(args.at(-1)).toBe(dir);
+      expect(readdirSync(dir)).toEqual(['api']);
+      expect(readFileSync(join(dir, 'api'))).toEqual(staticElf());
+      expect(args.slice(args.indexOf('--target'), args.indexOf('--target') + 2)).toEqual(['--target', 'prebuilt']);
+      const dockerfile = readFileSync(args[args.indexOf('-f') + 1], 'utf8');
+      expect(dockerfile.endsWith(prebuiltStage('api', 'api'))).toBe(true);
+      expect(cargoCalls()).toEqual([]); // nothing to compile, no lockfile to trim
+      expect(readImageRecord(recordFile())).toEqual(expect.objectContaining({ strategy: 'prebuilt', vendored: false }));
+      // Without "dependsOn": ["build"] in the task graph, it says the cache cannot see the binary.
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('the prebuilt strategy without "dependsOn": ["build"]'));
+    });
+
+    it('refuses a dynamically linked binary for a scratch image, naming its interpreter', async () => {
+      writeFiles(ws, { 'dist/services/api/bin/api': '' });
+      writeFileSync(binary(), dynamicElf('/lib64/ld-linux-x86-64.so.2'));
+      await expect(prebuilt()).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(expect.stringContaining('dist/services/api/bin/api is dynamically linked (it needs /lib64/ld-linux-x86-64.so.2), so it cannot start in a scratch image'));
+      expect(buildCalls()).toEqual([]);
+    });
+
+    it('accepts a dynamically linked binary for a debian image', async () => {
+      writeFiles(ws, {
+        'services/api/Dockerfile': renderDockerfile({ name: 'api', bin: 'api', project: 'api', port: 8080, dockerfilePath: 'services/api/Dockerfile', runtime: 'debian' }),
+        'dist/services/api/bin/api': '',
+      });
+      writeFileSync(binary(), dynamicElf());
+      await expect(prebuilt()).resolves.toEqual({ success: true });
+    });
+
+    it('fails without the binary, saying which target makes it', async () => {
+      await expect(prebuilt()).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(expect.stringContaining('dist/services/api/bin/api not found: the prebuilt strategy ships the binary of `nx run api:build`'));
+      expect(buildCalls()).toEqual([]);
+    });
+
+    it('needs a runtime-base stage in the Dockerfile', async () => {
+      writeFiles(ws, { 'services/api/Dockerfile': 'FROM scratch\nCOPY api /api\n', 'dist/services/api/bin/api': '' });
+      writeFileSync(binary(), staticElf());
+      await expect(prebuilt()).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(expect.stringContaining('the prebuilt strategy needs a stage named runtime-base in services/api/Dockerfile'));
+    });
   });
 });

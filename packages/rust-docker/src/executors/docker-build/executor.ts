@@ -52,15 +52,18 @@ export const DEFAULT_ARCHIVE_MAX = '50MB';
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
-/** Bytes from `3000000`, "3MB", "2.5 MiB" or "500kB". */
-export function parseSize(value: number | string): number {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`maxImageSize ${value} is not a size: use a positive number of bytes or e.g. "3MB".`);
-    return value;
+/** Bytes from `3000000`, "3MB", "2.5 MiB" or "500kB"; `option` names it in errors. */
+export function parseSize(value: number | string, option = 'maxImageSize'): number {
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(value) : undefined;
+  const bytes = typeof value === 'number' ? value : match ? Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]) : NaN;
+  if (!Number.isFinite(bytes) || bytes <= 0) {
+    throw new Error(
+      typeof value === 'number'
+        ? `${option} ${value} is not a size: use a positive number of bytes or e.g. "3MB".`
+        : `${option} "${value}" is not a size: use bytes or a number with kB, MB, GB, KiB, MiB or GiB (e.g. "3MB").`,
+    );
   }
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(value);
-  if (!match) throw new Error(`maxImageSize "${value}" is not a size: use bytes or a number with kB, MB, GB, KiB, MiB or GiB (e.g. "3MB").`);
-  return Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]);
+  return bytes;
 }
 
 export function normalizeOptions(options: DockerBuildExecutorOptions, context: ExecutorContext): NormalizedBuildOptions {
@@ -87,7 +90,7 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
     strategy,
     bin: options.bin,
     archiveMax:
-      options.archive === false ? 0 : options.archive === true ? Number.POSITIVE_INFINITY : parseSize(options.archive ?? DEFAULT_ARCHIVE_MAX),
+      options.archive === false ? 0 : options.archive === true ? Number.POSITIVE_INFINITY : parseSize(options.archive ?? DEFAULT_ARCHIVE_MAX, 'archive'),
     builder: options.builder,
     outputFile: options.outputFile ? join(context.root, options.outputFile) : imageRecordPath(context.root, projectRoot),
   };

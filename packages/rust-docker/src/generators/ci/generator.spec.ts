@@ -11,6 +11,7 @@ import {
   affectedCommands,
   ciGenerator,
   CI_FILES,
+  DEFAULT_PARALLEL,
   GITLAB_RUST_IMAGE,
   normalizeOptions,
   pushCommand,
@@ -21,7 +22,7 @@ import type { CiGeneratorSchema } from './schema';
 type Doc = Record<string, any>;
 type Step = Record<string, any>;
 
-const MAIN = 'npx nx affected -t lint test build docker-build --base=$NX_BASE --head=$NX_HEAD';
+const MAIN = 'npx nx affected -t lint test build docker-build --base=$NX_BASE --head=$NX_HEAD --parallel=3';
 const PUSH = 'npx nx affected -t docker-build --base=$NX_BASE --head=$NX_HEAD --push --skip-nx-cache';
 
 /** Every change of the tree, to compare before and after. */
@@ -148,12 +149,40 @@ describe('ci generator: GitHub Actions (default)', () => {
     expect(affectedCommand(['lint', 'test', 'build', 'docker-build'])).toBe(MAIN);
   });
 
+  it('runs the checks with a few tasks in parallel, and the push (one target) as it is', () => {
+    expect(DEFAULT_PARALLEL).toBe(3);
+    expect(affectedCommand(['lint'], 8)).toBe('npx nx affected -t lint --base=$NX_BASE --head=$NX_HEAD --parallel=8');
+    expect(pushCommand('docker-build')).toBe(PUSH);
+  });
+
+  it('points Nx at a self-hosted remote cache through a repository variable and secret, when the repository has them', async () => {
+    const doc = await generate(tree, {});
+    expect(doc.env).toEqual({ CARGO_TERM_COLOR: 'always' });
+    const affected = stepsOf(doc).find((s) => s.run === MAIN)!;
+    expect(affected.env).toEqual({
+      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '${{ vars.NX_SELF_HOSTED_REMOTE_CACHE_SERVER }}',
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}',
+    });
+    // No script prints it.
+    for (const [, value] of strings(doc)) expect(value).not.toMatch(/\becho\b.*(TOKEN|secrets)/);
+  });
+
+  // Like REGISTRY_PASSWORD (login step only): third-party actions and `npm ci` never see it.
+  it('gives the remote cache token to the steps that run nx only', async () => {
+    const doc = await generate(tree, { push: true, registry: 'ghcr.io' });
+    const token = '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}';
+    const holders = strings(doc).filter(([, v]) => v === token).map(([path]) => path);
+    const nxSteps = stepsOf(doc).flatMap((s, i) => (typeof s.run === 'string' && s.run.includes('nx affected') ? [i] : []));
+    expect(holders.sort()).toEqual(nxSteps.map((i) => `.jobs.affected.steps[${i}].env.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN`).sort());
+  });
+
   it('has no login or push without --push', async () => {
     const doc = await generate(tree, {});
-    for (const [, value] of strings(doc)) {
+    for (const [path, value] of strings(doc)) {
       expect(value).not.toContain('docker login');
       expect(value).not.toContain('--push');
-      expect(value).not.toContain('secrets.');
+      // The only secret is the optional remote cache token.
+      if (!path.endsWith('.env.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN')) expect([path, value]).toEqual([path, expect.not.stringContaining('secrets.')]);
     }
   });
 
@@ -195,8 +224,8 @@ describe('ci generator: GitHub Actions (default)', () => {
 
   it('runs the targets of --targets, trimmed and once each', async () => {
     const doc = await generate(tree, { targets: ' lint, test ,lint,build ' });
-    expect(affectedCommands(tree.read(CI_FILES.github, 'utf8')!, 'github')).toEqual(['npx nx affected -t lint test build --base=$NX_BASE --head=$NX_HEAD']);
-    expect(stepIndex(doc, (s) => s.run === 'npx nx affected -t lint test build --base=$NX_BASE --head=$NX_HEAD')).toBeGreaterThan(-1);
+    expect(affectedCommands(tree.read(CI_FILES.github, 'utf8')!, 'github')).toEqual(['npx nx affected -t lint test build --base=$NX_BASE --head=$NX_HEAD --parallel=3']);
+    expect(stepIndex(doc, (s) => s.run === 'npx nx affected -t lint test build --base=$NX_BASE --head=$NX_HEAD --parallel=3')).toBeGreaterThan(-1);
     expect(normalizeOptions(createTreeWithEmptyWorkspace(), { targets: ['lint', 'docker-build,e2e:ci'] }).targets).toEqual(['lint', 'docker-build', 'e2e:ci']);
   });
 
@@ -205,7 +234,7 @@ describe('ci generator: GitHub Actions (default)', () => {
     updateNxJson(tree, { ...nxJson, plugins: [{ plugin: PLUGIN_NAME, options: { lintTargetName: 'clippy', dockerBuildTargetName: 'image' } }] });
     await generate(tree, { push: true, registry: 'ghcr.io' });
     expect(affectedCommands(tree.read(CI_FILES.github, 'utf8')!, 'github')).toEqual([
-      'npx nx affected -t clippy test build image --base=$NX_BASE --head=$NX_HEAD',
+      'npx nx affected -t clippy test build image --base=$NX_BASE --head=$NX_HEAD --parallel=3',
       'npx nx affected -t image --base=$NX_BASE --head=$NX_HEAD --push --skip-nx-cache',
     ]);
   });

@@ -167,6 +167,12 @@ export function affectedCommand(targets: string[], parallel = DEFAULT_PARALLEL):
 
 export const DEFAULT_PARALLEL = 3;
 
+/** The remote cache settings, given only to the steps that run nx. */
+const REMOTE_CACHE_ENV = {
+  NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '${{ vars.NX_SELF_HOSTED_REMOTE_CACHE_SERVER }}',
+  NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}',
+};
+
 /**
  * The push command: docker-build again with `--push`. `--skip-nx-cache` because `--push`
  * is part of the task hash: a push restored from the Nx cache would push nothing.
@@ -250,7 +256,13 @@ export function renderGithubWorkflow(o: NormalizedCiOptions): string {
       uses: GITHUB_ACTIONS.nxSetShas,
       with: { 'main-branch-name': o.defaultBranch },
     },
-    { name: `nx affected: ${o.targets.join(', ')}`, run: affectedCommand(o.targets) },
+    {
+      comment:
+        "An Nx remote cache, when the repository configures one (Nx's self-hosted cache protocol: variable NX_SELF_HOSTED_REMOTE_CACHE_SERVER, secret NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN): every runner reuses every other runner's results, images included. The token reaches only the steps that run nx.",
+      name: `nx affected: ${o.targets.join(', ')}`,
+      env: REMOTE_CACHE_ENV,
+      run: affectedCommand(o.targets),
+    },
   ];
   if (o.push) {
     steps.push(
@@ -266,6 +278,7 @@ export function renderGithubWorkflow(o: NormalizedCiOptions): string {
         comment: `Image names come from each project's ${o.dockerBuildTarget} "image" option (nx.json targetDefaults), e.g. ${o.registry}/<team>/{projectName}. --skip-nx-cache: a push restored from the Nx cache would push nothing.`,
         name: 'Push the affected images',
         if: onDefaultBranch,
+        env: REMOTE_CACHE_ENV,
         run: pushCommand(o.dockerBuildTarget),
       },
     );
@@ -279,11 +292,6 @@ export function renderGithubWorkflow(o: NormalizedCiOptions): string {
       concurrency: { group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true },
       env: {
         CARGO_TERM_COLOR: 'always',
-        // An Nx remote cache, when the repository configures one (Nx's self-hosted cache
-        // protocol): every runner then reuses every other runner's task results, images
-        // included (docker-build archives them in its cached output).
-        NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '${{ vars.NX_SELF_HOSTED_REMOTE_CACHE_SERVER }}',
-        NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: '${{ secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN }}',
       },
       jobs: { affected: { name: 'nx affected', 'runs-on': 'ubuntu-latest', steps: steps.map(({ comment: _, ...step }) => step) } },
     },
