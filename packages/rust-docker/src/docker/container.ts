@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { docker, lastLines, runDocker } from './docker-cli';
+import { docker, lastLines, normalizeImageId, runDocker } from './docker-cli';
 import { readImageRecord, imageRecordPath } from './image-record';
 
 /** Containers are published on loopback only: nothing a target starts is reachable from outside. */
@@ -99,7 +99,7 @@ export const IMAGE_SOURCES: Record<ResolvedImage['source'], string> = {
 
 async function present(ref: string): Promise<string | undefined> {
   const found = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref]);
-  return found.code === 0 ? found.stdout.trim() : undefined;
+  return found.code === 0 ? normalizeImageId(found.stdout) : undefined;
 }
 
 /**
@@ -181,5 +181,5 @@ async function ensureImage(image: string, project: string): Promise<void> {
 
 export async function imageSize(image: string): Promise<{ id: string; size: number }> {
   const [id, size] = (await docker(['image', 'inspect', '--format', '{{.Id}}|{{.Size}}', image])).split('|');
-  return { id, size: Number(size) };
+  return { id: normalizeImageId(id), size: Number(size) };
 }

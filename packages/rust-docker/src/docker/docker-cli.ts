@@ -1,6 +1,41 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
-/** The single way this plugin talks to the Docker CLI. */
+/**
+ * The single way this plugin talks to a container engine's CLI: `docker` (any engine it
+ * reaches: local, DOCKER_HOST, a context) or `podman`, which takes the same commands.
+ */
+
+export type ContainerCli = 'docker' | 'podman';
+let activeCli: ContainerCli = 'docker';
+
+/** The CLI every call of this process uses; each executor sets it first thing. */
+export function useCli(cli: ContainerCli): void {
+  activeCli = cli;
+}
+
+export function currentCli(): ContainerCli {
+  return activeCli;
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** `auto`: docker when it is installed, else podman when that is, else docker (and its hint). */
+export function chooseCli(requested: 'auto' | ContainerCli = 'auto'): ContainerCli {
+  if (requested !== 'auto') return requested;
+  if (onPath('docker')) return 'docker';
+  return onPath('podman') ? 'podman' : 'docker';
+}
 
 export class DockerUnavailableError extends Error {
   override name = 'DockerUnavailableError';
@@ -31,7 +66,7 @@ export function runDocker(args: string[], options: RunDockerOptions = {}): Promi
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: options.signal,
     };
-    const child = spawn('docker', args, spawnOptions);
+    const child = spawn(activeCli, args, spawnOptions);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (data: Buffer) => {
@@ -47,7 +82,13 @@ export function runDocker(args: string[], options: RunDockerOptions = {}): Promi
       options.onOutput?.(text);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') reject(new DockerUnavailableError(`Docker CLI not found: ${DOCKER_INSTALL_HINT}.`));
+      if (error.code === 'ENOENT') {
+        reject(
+          new DockerUnavailableError(
+            activeCli === 'podman' ? 'podman not found: install podman (https://podman.io/docs/installation), or use "engine": "docker".' : `Docker CLI not found: ${DOCKER_INSTALL_HINT}.`,
+          ),
+        );
+      }
       else reject(error);
     });
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
@@ -77,6 +118,15 @@ export interface DockerVersions {
  * line that says what to do.
  */
 export async function checkDocker(): Promise<DockerVersions> {
+  if (activeCli === 'podman') {
+    // Podman has no daemon to reach: `podman info` working is the engine answering.
+    const version = await runDocker(['version', '--format', '{{.Client.Version}}']);
+    const info = await runDocker(['info', '--format', '{{.Host.Arch}}']);
+    if (version.code !== 0 || info.code !== 0) {
+      throw new DockerUnavailableError(`podman does not work here (${lastLines(info.stderr || version.stderr, 1)}): check \`podman info\`, then retry.`);
+    }
+    return { client: version.stdout.trim(), server: version.stdout.trim() };
+  }
   const result = await runDocker(['version', '--format', '{{.Client.Version}}|{{.Server.Version}}']);
   const [client = '', server = ''] = result.stdout.trim().split('|');
   if (result.code !== 0 || !server || server === '<no value>') {
@@ -101,4 +151,10 @@ export function formatBytes(bytes: number): string {
     if (Number((bytes / size).toFixed(2)) >= 1) return `${(bytes / size).toFixed(2)} ${unit}`;
   }
   return `${bytes} B`;
+}
+
+/** Image ids with their algorithm: docker says `sha256:<hex>`, podman the bare hex. */
+export function normalizeImageId(id: string): string {
+  const trimmed = id.trim();
+  return /^[0-9a-f]{64}$/.test(trimmed) ? `sha256:${trimmed}` : trimmed;
 }

@@ -1,4 +1,4 @@
-import { runDocker } from './docker-cli';
+import { currentCli, runDocker } from './docker-cli';
 import { pruneStages } from './dockerfile';
 
 /**
@@ -7,12 +7,14 @@ import { pruneStages } from './dockerfile';
  * - `buildkit`: a pre-23 client's built-in BuildKit (`DOCKER_BUILDKIT=1 docker build`);
  * - `legacy`: the classic builder, which has no cache mounts.
  */
-export type BuildEngine = 'buildx' | 'buildkit' | 'legacy';
+export type BuildEngine = 'buildx' | 'buildkit' | 'legacy' | 'podman';
 export type EngineRequest = BuildEngine | 'auto';
 
 export interface EngineProbe {
   buildx: boolean;
   clientVersion: string;
+  /** The CLI is podman (buildah builds, with cache mounts). */
+  podman?: boolean;
 }
 
 export interface EngineChoice {
@@ -33,17 +35,26 @@ export function hasBuiltinBuildKit(clientVersion: string): boolean {
 }
 
 export function chooseEngine(probe: EngineProbe, requested: EngineRequest): EngineChoice {
+  if (probe.podman) {
+    if (requested !== 'auto' && requested !== 'podman') {
+      throw new Error(`engine "${requested}" needs the docker CLI; this build uses podman ${probe.clientVersion}: use "engine": "podman" or "auto".`);
+    }
+    return { engine: 'podman', reason: requested === 'podman' ? 'requested' : `only podman ${probe.clientVersion} is installed` };
+  }
   const available: Record<BuildEngine, boolean> = {
     buildx: probe.buildx,
     buildkit: hasBuiltinBuildKit(probe.clientVersion),
     legacy: true,
+    podman: false,
   };
   if (requested !== 'auto') {
     if (!available[requested]) {
       const hint =
         requested === 'buildx'
           ? 'install the buildx plugin (https://github.com/docker/buildx#installing)'
-          : `Docker client ${probe.clientVersion} has no built-in BuildKit; install buildx and use "engine": "buildx"`;
+          : requested === 'podman'
+            ? 'install podman, or leave "engine" to "auto"'
+            : `Docker client ${probe.clientVersion} has no built-in BuildKit; install buildx and use "engine": "buildx"`;
       throw new Error(`engine "${requested}" is not available here: ${hint}, or use "engine": "auto".`);
     }
     return { engine: requested, reason: 'requested' };
@@ -57,6 +68,7 @@ export function chooseEngine(probe: EngineProbe, requested: EngineRequest): Engi
 }
 
 export async function probeEngine(clientVersion: string): Promise<EngineProbe> {
+  if (currentCli() === 'podman') return { buildx: false, clientVersion, podman: true };
   const buildx = await runDocker(['buildx', 'version']).then(
     (r) => r.code === 0,
     () => false,
@@ -73,6 +85,8 @@ export function buildInvocation(engine: BuildEngine, args: string[]): { args: st
       return { args: ['build', ...args], env: { DOCKER_BUILDKIT: '1' } };
     case 'legacy':
       return { args: ['build', ...args], env: { DOCKER_BUILDKIT: '0' } };
+    case 'podman':
+      return { args: ['build', ...args], env: {} };
   }
 }
 

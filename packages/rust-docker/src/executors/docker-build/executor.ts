@@ -15,7 +15,7 @@ import {
   vendoredCargoConfig,
 } from '../../docker/build-context';
 import { imageSize } from '../../docker/container';
-import { checkDocker, docker, formatBytes, lastLines, runDocker } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, docker, formatBytes, lastLines, runDocker, useCli } from '../../docker/docker-cli';
 import { parseDockerignore } from '../../docker/dockerignore';
 import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
 import { elfInterpreter } from '../../docker/elf';
@@ -114,7 +114,7 @@ export interface BuildArgsInput {
 export function buildDockerArgs(input: BuildArgsInput): string[] {
   const args = ['-f', input.dockerfile];
   if (input.builder) args.push('--builder', input.builder);
-  if (input.engine !== 'legacy') args.push('--progress=plain');
+  if (input.engine === 'buildx' || input.engine === 'buildkit') args.push('--progress=plain');
   if (input.target) args.push('--target', input.target);
   if (input.platform) args.push('--platform', input.platform);
   if (input.network) args.push('--network', input.network);
@@ -319,6 +319,7 @@ export default async function dockerBuildExecutor(
     if (!existsSync(o.dockerfile)) {
       throw new Error(`${relative(context.root, o.dockerfile)} not found: add one with \`nx g @org/rust-docker:service\` or set the "dockerfile" option.`);
     }
+    useCli(o.engine === 'podman' ? 'podman' : o.engine === 'auto' ? chooseCli('auto') : 'docker');
     const versions = await checkDocker();
     const choice = chooseEngine(await probeEngine(versions.client), o.engine);
     if (o.platform && choice.engine === 'legacy') {

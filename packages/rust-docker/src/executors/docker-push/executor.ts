@@ -2,7 +2,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { ensureRecordedImage } from '../../docker/container';
-import { checkDocker, docker, lastLines, runDocker } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, useCli, docker, lastLines, runDocker } from '../../docker/docker-cli';
 import { imageRecordPath, readImageRecord } from '../../docker/image-record';
 import type { DockerPushExecutorOptions } from './schema';
 
@@ -13,6 +13,7 @@ export default async function dockerPushExecutor(options: DockerPushExecutorOpti
   const recordFile = imageRecordPath(context.root, projectRoot);
   const started = Date.now();
   try {
+    useCli(chooseCli(options.engine));
     await checkDocker();
     const resolved = await ensureRecordedImage(recordFile, project);
     const record = readImageRecord(recordFile)!;

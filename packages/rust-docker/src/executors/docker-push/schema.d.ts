@@ -1,3 +1,4 @@
 export interface DockerPushExecutorOptions {
   tags?: string[];
+  engine?: 'auto' | 'docker' | 'podman';
 }

@@ -1,6 +1,6 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { spawn } from 'node:child_process';
-import { checkDocker, runDocker } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, currentCli, runDocker, useCli } from '../../docker/docker-cli';
 import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { DockerRunExecutorOptions } from './schema';
@@ -20,6 +20,7 @@ export default async function* dockerRunExecutor(
   const hostPort = options.hostPort ?? port;
   const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
   try {
+    useCli(chooseCli(options.engine));
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
@@ -33,7 +34,7 @@ export default async function* dockerRunExecutor(
     }
     const baseUrl = `http://${LOOPBACK}:${hostPort}`;
     logger.info(`${project}: running ${label} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
-    const child = spawn('docker', runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened }), {
+    const child = spawn(currentCli(), runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened }), {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const stop = () => {

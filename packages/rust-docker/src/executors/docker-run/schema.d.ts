@@ -4,4 +4,5 @@ export interface DockerRunExecutorOptions {
   hostPort?: number;
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
+  engine?: 'auto' | 'docker' | 'podman';
 }

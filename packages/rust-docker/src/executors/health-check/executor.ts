@@ -1,6 +1,6 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { randomBytes } from 'node:crypto';
-import { checkDocker, docker } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, useCli, docker } from '../../docker/docker-cli';
 import {
   IMAGE_SOURCES,
   containerLogs,
@@ -59,6 +59,7 @@ export default async function healthCheckExecutor(
   process.once('SIGTERM', onSignal);
 
   try {
+    useCli(chooseCli(options.engine));
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);

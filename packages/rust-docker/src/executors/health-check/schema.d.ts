@@ -7,4 +7,5 @@ export interface HealthCheckExecutorOptions {
   timeout?: number;
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
+  engine?: 'auto' | 'docker' | 'podman';
 }
