@@ -28,7 +28,7 @@ export function run(
   };
   if (result.error) throw result.error;
   if (out.code !== 0 && !options.allowFailure) {
-    throw new Error(`${command} ${args.join(' ')} failed (exit ${out.code}):\n${out.output.slice(-6000)}`);
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${out.code}):\n${out.output.slice(-20000)}`);
   }
   if (!options.quiet && process.env.E2E_VERBOSE) process.stdout.write(out.output);
   return out;

@@ -31,22 +31,10 @@ export interface Workspace {
   remove(): void;
 }
 
-/**
- * A new Nx workspace in a temp folder, with nx from the registry and the plugin from its
- * packed tarball (as a user installs it), committed to git so affected and status work.
- */
-export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Workspace {
-  const root = mkdtempSync(join(tmpdir(), `rust-docker-e2e-${name}-`));
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true }, null, 2));
-  writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
-  writeFileSync(join(root, '.gitignore'), 'node_modules/\n.nx/\n');
-  run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `nx@${nxVersion()}`, packPlugin()], { cwd: root, quiet: true });
+function workspaceAt(root: string, env: NodeJS.ProcessEnv): Workspace {
   const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CLOUD: 'true', FORCE_COLOR: '0', ...env };
   const git = (args: string[]) =>
     run('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: root, quiet: true });
-  git(['init', '-q', '-b', 'main']);
-  git(['add', '-A']);
-  git(['commit', '-qm', 'workspace']);
   return {
     root,
     nx: (args, options = {}) =>
@@ -65,6 +53,31 @@ export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Work
     // E2E_KEEP=1 keeps the workspace for a look after a failure.
     remove: () => (process.env.E2E_KEEP ? console.log(`kept ${root}`) : rmSync(root, { recursive: true, force: true })),
   };
+}
+
+/** A second checkout of a workspace (another CI machine): git clone, then npm install. */
+export function cloneWorkspace(origin: Workspace, name: string, env: NodeJS.ProcessEnv = {}): Workspace {
+  const root = mkdtempSync(join(tmpdir(), `rust-docker-e2e-${name}-`));
+  run('git', ['clone', '-q', origin.root, root], { quiet: true });
+  run('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, quiet: true });
+  return workspaceAt(root, env);
+}
+
+/**
+ * A new Nx workspace in a temp folder, with nx from the registry and the plugin from its
+ * packed tarball (as a user installs it), committed to git so affected and status work.
+ */
+export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Workspace {
+  const root = mkdtempSync(join(tmpdir(), `rust-docker-e2e-${name}-`));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true }, null, 2));
+  writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
+  writeFileSync(join(root, '.gitignore'), 'node_modules/\n.nx/\n');
+  run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `nx@${nxVersion()}`, packPlugin()], { cwd: root, quiet: true });
+  const ws = workspaceAt(root, env);
+  ws.git(['init', '-q', '-b', 'main']);
+  ws.git(['add', '-A']);
+  ws.git(['commit', '-qm', 'workspace']);
+  return ws;
 }
 
 /** Passes base image stand-ins to every docker-build through nx.json, as a mirror would be. */

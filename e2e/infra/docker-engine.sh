@@ -24,7 +24,8 @@ case "$err" in *"permission denied"*)
   die "no permission on the Docker socket: run as root or add $(id -un) to the docker group (then log in again)." ;;
 esac
 
-if pgrep -x dockerd >/dev/null; then
+# The main daemon, not another one (second-daemon.sh runs a dockerd of its own).
+if [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
   log "dockerd is running but not answering yet; waiting"
 elif [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
   is_root || die "Docker is stopped: run 'sudo systemctl start docker' (and add yourself to the docker group)."

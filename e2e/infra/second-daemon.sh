@@ -77,6 +77,29 @@ if answers; then
   log "second daemon already running ($SOCK)"
 else
   mkdir -p "$DIR"
+  # A daemon killed outright (the e2e suite kills one mid-build) leaves its pid file and
+  # its containerd behind; dockerd refuses to start over the first, clashes with the second.
+  pid=$(cat "$DIR/docker.pid" 2>/dev/null || true)
+  # (A killed dockerd may linger as a zombie, still named dockerd: state Z is dead.)
+  if [ -n "$pid" ] && { [ "$(ps -o comm= -p "$pid" 2>/dev/null)" != dockerd ] || ps -o stat= -p "$pid" | grep -q Z; }; then
+    rm -f "$DIR/docker.pid"
+  fi
+  # Its containerd's pid file too: dockerd trusts it and waits for a socket that never comes.
+  cpid=$(cat "$DIR/exec/containerd/containerd.pid" 2>/dev/null || true)
+  if [ -n "$cpid" ] && { [ "$(ps -o comm= -p "$cpid" 2>/dev/null)" != containerd ] || ps -o stat= -p "$cpid" | grep -q Z; }; then
+    rm -f "$DIR/exec/containerd/containerd.pid"
+  fi
+  orphan="$DIR/exec/containerd/containerd.toml"
+  if pgrep -f -- "$orphan" >/dev/null; then
+    pkill -f -- "$orphan"
+    for _ in $(seq 50); do pgrep -f -- "$orphan" >/dev/null || break; sleep 0.2; done
+    if pgrep -f -- "$orphan" >/dev/null; then pkill -9 -f -- "$orphan"; sleep 0.5; fi
+    log "stopped the containerd a killed dockerd left behind"
+  fi
+  # dockerd deletes the "stale" default bridge network it finds in its own network store at
+  # start, interface included; a store that ever held docker0 would delete the main daemon's
+  # bridge. B keeps no network state between runs.
+  rm -f "$DIR/data/network/files/local-kv.db"
   # setsid + nohup: it outlives this script and the session that ran it.
   setsid nohup dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" --pidfile "$DIR/docker.pid" \
     -H "unix://$SOCK" -H "$TCP" --bridge="$BRIDGE" --iptables=false --ip-masq=false \

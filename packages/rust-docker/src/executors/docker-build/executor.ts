@@ -15,7 +15,7 @@ import {
   vendoredCargoConfig,
 } from '../../docker/build-context';
 import { imageSize } from '../../docker/container';
-import { checkDocker, chooseCli, docker, formatBytes, lastLines, runDocker, useCli } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, currentCli, docker, formatBytes, lastLines, runDocker, useCli } from '../../docker/docker-cli';
 import { parseDockerignore } from '../../docker/dockerignore';
 import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
 import { elfInterpreter } from '../../docker/elf';
@@ -74,7 +74,8 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
     project,
     projectRoot,
     dockerfile: join(context.root, options.dockerfile ?? posix.join(projectRoot, 'Dockerfile')),
-    image: options.image ?? project,
+    // One targetDefaults entry for every service: "registry.example.com/team/{projectName}".
+    image: (options.image ?? project).replace(/\{projectName\}/g, project),
     tags: options.tags ?? [],
     buildArgs: options.buildArgs ?? {},
     labels: options.labels ?? {},
@@ -399,7 +400,8 @@ export default async function dockerBuildExecutor(
     let archived = false;
     if (size <= o.archiveMax) {
       mkdirSync(dirname(archivePath), { recursive: true });
-      await docker(['save', '-o', archivePath, contentTag, `${o.image}:latest`]);
+      // Podman writes one image per archive unless asked for several.
+      await docker(['save', ...(currentCli() === 'podman' ? ['--multi-image-archive'] : []), '-o', archivePath, contentTag, `${o.image}:latest`]);
       archived = true;
     } else {
       rmSync(archivePath, { force: true });
