@@ -89,6 +89,11 @@ else
   if [ -n "$cpid" ] && { [ "$(ps -o comm= -p "$cpid" 2>/dev/null)" != containerd ] || ps -o stat= -p "$cpid" | grep -q Z; }; then
     rm -f "$DIR/exec/containerd/containerd.pid"
   fi
+  # And the network ends of its killed containers: still on the bridge with the MAC
+  # addresses new containers get again, they would swallow traffic meant for those.
+  for veth in $(ip -o link show master "$BRIDGE" 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
+    ip link delete "$veth" 2>/dev/null || true
+  done
   orphan="$DIR/exec/containerd/containerd.toml"
   if pgrep -f -- "$orphan" >/dev/null; then
     pkill -f -- "$orphan"
