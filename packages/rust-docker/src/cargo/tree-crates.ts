@@ -1,4 +1,5 @@
-import { getProjects, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import { getProjects, normalizePath, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import { crateNameProblem } from './crate-name';
 import { posix } from 'node:path';
 import { COMPOSE_FILE, publishedPorts } from '../compose/compose-file';
 import { exposedPort } from '../docker/dockerfile';
@@ -95,4 +96,35 @@ export function addPathDependency(tree: Tree, crateDir: string, dependency: { na
   const path = posix.relative(crateDir, dependency.dir) || '.';
   const text = tree.read(file, 'utf8')!;
   tree.write(file, ensureTableEntries(text, 'dependencies', [[dependency.name, `{ path = ${JSON.stringify(path)} }`]]));
+}
+
+export interface NewCrate {
+  name: string;
+  /** Folder of the new crate, workspace-relative. */
+  projectRoot: string;
+  tags: string[];
+  crates: TreeCrates;
+}
+
+/**
+ * The checks every generator that adds a crate makes before it writes anything: a name
+ * Cargo, Nx and Docker accept and no crate or project has, a folder inside the workspace
+ * that does not exist yet, and the comma-separated tags.
+ */
+export function newCrate(tree: Tree, schema: { name: string; directory?: string; tags?: string }, what: 'service' | 'library', parentFolder: string): NewCrate {
+  const name = (schema.name ?? '').trim();
+  const problem = crateNameProblem(name, `${what} name`);
+  if (problem) throw new Error(problem);
+  const projectRoot = normalizePath(schema.directory?.trim() || name).replace(/^\.\/|\/$/g, '');
+  if (!projectRoot || projectRoot.startsWith('..') || posix.isAbsolute(projectRoot)) {
+    throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "${parentFolder}/${name}".`);
+  }
+  const crates = findCrates(tree);
+  requireFreeName(tree, crates, name);
+  if (tree.exists(projectRoot)) throw new Error(`folder "${projectRoot}" already exists; choose another --directory or name.`);
+  const tags = (schema.tags ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return { name, projectRoot, tags, crates };
 }

@@ -1,18 +1,13 @@
 import { formatFiles, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { ensureCargoWorkspace } from '../../cargo/root-manifest';
 import { ALWAYS_EXCLUDED } from '../../docker/dockerignore';
+import { normalizePluginOptions } from '../../graph/targets';
 import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = '@org/rust-docker';
 
-export const DEFAULT_PLUGIN_OPTIONS = {
-  buildTargetName: 'build',
-  testTargetName: 'test',
-  lintTargetName: 'lint',
-  dockerBuildTargetName: 'docker-build',
-  dockerRunTargetName: 'docker-run',
-  healthCheckTargetName: 'health-check',
-};
+/** Every target name, written out in nx.json so a team sees what it can rename. */
+export const DEFAULT_PLUGIN_OPTIONS = normalizePluginOptions(undefined);
 
 function registerPlugin(tree: Tree): void {
   const nxJson = readNxJson(tree) ?? {};

@@ -1,8 +1,7 @@
-import { formatFiles, generateFiles, normalizePath, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { join, posix } from 'node:path';
-import { crateNameProblem } from '../../cargo/crate-name';
+import { formatFiles, generateFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { join } from 'node:path';
 import { addWorkspaceMember } from '../../cargo/root-manifest';
-import { addPathDependency, findCrates, nameList, requireCrates, requireFreeName } from '../../cargo/tree-crates';
+import { addPathDependency, nameList, newCrate, requireCrates } from '../../cargo/tree-crates';
 import { initGenerator } from '../init/generator';
 import { updateLockfile } from '../service/generator';
 import type { LibraryGeneratorSchema } from './schema';
@@ -17,21 +16,8 @@ export interface NormalizedLibraryOptions {
 }
 
 export function normalizeOptions(tree: Tree, schema: LibraryGeneratorSchema): NormalizedLibraryOptions {
-  const name = (schema.name ?? '').trim();
-  const problem = crateNameProblem(name, 'library name');
-  if (problem) throw new Error(problem);
-  const projectRoot = normalizePath(schema.directory?.trim() || name).replace(/^\.\/|\/$/g, '');
-  if (!projectRoot || projectRoot.startsWith('..') || posix.isAbsolute(projectRoot)) {
-    throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "libs/${name}".`);
-  }
-  const crates = findCrates(tree);
-  requireFreeName(tree, crates, name);
-  if (tree.exists(projectRoot)) throw new Error(`folder "${projectRoot}" already exists; choose another --directory or name.`);
+  const { name, projectRoot, tags, crates } = newCrate(tree, schema, 'library', 'libs');
   const dependents = requireCrates(crates, nameList(schema.service), 'service');
-  const tags = (schema.tags ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
   return { name, projectRoot, tags, dependents, skipFormat: schema.skipFormat ?? false };
 }
 

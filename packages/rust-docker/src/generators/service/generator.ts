@@ -3,16 +3,14 @@ import {
   generateFiles,
   joinPathFragments,
   logger,
-  normalizePath,
   type GeneratorCallback,
   type Tree,
 } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { join, posix } from 'node:path';
-import { crateNameProblem } from '../../cargo/crate-name';
 import { addComposeService, backingList, COMPOSE_FILE, type Backing, type ComposeService } from '../../compose/compose-file';
 import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/root-manifest';
-import { addPathDependency, findCrates, nameList, requireCrates, requireFreeName } from '../../cargo/tree-crates';
+import { addPathDependency, nameList, newCrate, requireCrates } from '../../cargo/tree-crates';
 import { DEFAULT_RUNTIME, renderDockerfile, RUNTIME_VARIANTS, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
 import type { ServiceGeneratorSchema } from './schema';
@@ -74,19 +72,8 @@ export function normalizeFramework(value: unknown): ServiceFramework {
 }
 
 export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): NormalizedServiceOptions {
-  const name = (schema.name ?? '').trim();
-  const problem = crateNameProblem(name, 'service name');
-  if (problem) throw new Error(problem);
-  const projectRoot = normalizePath(schema.directory?.trim() || name).replace(/^\.\/|\/$/g, '');
-  if (!projectRoot || projectRoot.startsWith('..') || posix.isAbsolute(projectRoot)) {
-    throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "services/${name}".`);
-  }
-  const crates = findCrates(tree);
-  requireFreeName(tree, crates, name);
+  const { name, projectRoot, tags, crates } = newCrate(tree, schema, 'service', 'services');
   const deps = requireCrates(crates, nameList(schema.deps), 'library', { libraryOnly: true });
-  if (tree.exists(projectRoot)) {
-    throw new Error(`folder "${projectRoot}" already exists; choose another --directory or name.`);
-  }
   let port = DEFAULT_PORT;
   if (schema.port !== undefined) {
     port = Number(schema.port);
@@ -96,10 +83,6 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
   } else {
     while (crates.ports.has(port)) port++;
   }
-  const tags = (schema.tags ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
   const runtime = schema.runtime ?? DEFAULT_RUNTIME;
   if (!RUNTIME_VARIANTS.includes(runtime)) {
     throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
