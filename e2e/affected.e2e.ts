@@ -33,7 +33,7 @@ describe('affected: exactly what a change touches', () => {
 
   const revert = () => {
     ws.git(['checkout', '--', '.']);
-    ws.git(['clean', '-fdq', '--', 'api', 'worker', 'shared', 'lonely']);
+    ws.git(['clean', '-fdq', '--', 'api', 'worker', 'shared', 'lonely', 'plain']);
   };
 
   beforeAll(() => {
@@ -51,8 +51,14 @@ describe('affected: exactly what a change touches', () => {
     for (const crate of ['api', 'worker']) {
       ws.write(`${crate}/Cargo.toml`, ws.read(`${crate}/Cargo.toml`).replace('version = "0.1.0"', `version = "0.1.0-run${Date.now()}"`));
     }
-    // An external crate only worker uses, locked one version back so a later bump changes
-    // one Cargo.lock entry and no manifest.
+    // A service with no external crates at all: a std-only binary, containerized by the
+    // docker generator. Every web framework's tree has itoa; this one's has nothing.
+    ws.write('plain/Cargo.toml', `[package]\nname = "plain"\nversion = "0.1.0-run${Date.now()}"\nedition = "2021"\n\n[dependencies]\n`);
+    ws.write('plain/src/main.rs', 'fn main() {\n    println!("plain");\n}\n');
+    ws.write('Cargo.toml', ws.read('Cargo.toml').replace(/members = \[/, 'members = ["plain", '));
+    ws.nx(['g', '@org/rust-docker:docker', 'plain']);
+    // An external crate worker uses directly (api only through axum's tree), locked one
+    // version back so a later bump changes one Cargo.lock entry and no manifest.
     ws.write('worker/Cargo.toml', ws.read('worker/Cargo.toml').replace('[dependencies]\n', '[dependencies]\nitoa = "1"\n'));
     run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.14'], { cwd: ws.root, quiet: true });
     useBaseImages(ws, { RUST_IMAGE: STAND_IN_RUST_IMAGE });
@@ -63,6 +69,7 @@ describe('affected: exactly what a change touches', () => {
   afterAll(() => {
     removeImages('api');
     removeImages('worker');
+    removeImages('plain');
     ws?.remove();
   });
 
@@ -132,26 +139,27 @@ describe('affected: exactly what a change touches', () => {
     }
   });
 
-  it('a Cargo.lock bump rebuilds only the image of the service that uses the bumped crate', () => {
+  it('a Cargo.lock bump rebuilds only the images whose crates use the bumped crate, and only what depends on it', () => {
     ws.nx(['run-many', '-t', 'docker-build']);
     run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.15'], { cwd: ws.root, quiet: true });
     expect(ws.git(['status', '--porcelain']).stdout.trim()).toBe('M Cargo.lock');
     const lock = TOML.parse(ws.read('Cargo.lock')) as any;
     expect(lock.package.find((p: any) => p.name === 'itoa').version).toBe('1.0.15');
     try {
-      // Nx can only see that Cargo.lock changed, so every image with external crates is a
-      // candidate...
-      expect(affected('docker-build')).toEqual(['api', 'worker']);
+      // Nx can only see that Cargo.lock changed, so every image is a candidate...
+      expect(affected('docker-build')).toEqual(['api', 'plain', 'worker']);
       const result = runAffected('docker-build');
-      expect(result.ran).toEqual(['api', 'worker']);
-      // ...and docker-build narrows it down: api's pruned Cargo.lock did not change, so its
-      // image is reused without a build; worker's did, and only itoa and worker compile.
-      expect(result.output).toMatch(/api: api:[0-9a-f]{12} was already built from this exact context; tagged it, no build/);
+      expect(result.ran).toEqual(['api', 'plain', 'worker']);
+      // ...and docker-build narrows it down: plain's pruned Cargo.lock did not change, so
+      // its image is reused without a build; api and worker use itoa (worker directly, api
+      // through axum's tree), so they rebuild, compiling itoa and what depends on it only.
+      expect(result.output).toMatch(/plain: plain:[0-9a-f]{12} was already built from this exact context; tagged it, no build/);
+      expect(result.output).toMatch(/api: built api:latest/);
       expect(result.output).toMatch(/worker: built worker:latest/);
       const compiled = [...result.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
-      expect(compiled).toEqual(expect.arrayContaining(['itoa', 'worker']));
+      expect(compiled).toEqual(expect.arrayContaining(['itoa', 'api', 'worker']));
       expect(compiled).not.toContain('tokio');
-      expect(compiled).not.toContain('api');
+      expect(compiled).not.toContain('plain');
     } finally {
       revert();
     }

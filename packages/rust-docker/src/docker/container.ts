@@ -54,8 +54,19 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-export async function removeContainer(name: string): Promise<void> {
-  await runDocker(['rm', '-f', name]);
+/**
+ * Removes a container and makes sure it is gone. On Ctrl-C, Nx signals the task's whole
+ * process tree, so the CLI that the first attempt started can be killed before the engine
+ * hears of it, and a `docker run -d` that was cut short can still finish creating its
+ * container: each attempt is checked, and repeated until the engine no longer knows the name.
+ */
+export async function removeContainer(name: string, attempts = 10): Promise<void> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    await runDocker(['rm', '-f', name]);
+    const inspect = await runDocker(['container', 'inspect', '--format', '{{.Id}}', name]);
+    if (inspect.code !== 0 && /no such (container|object)/i.test(inspect.stderr)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export async function containerLogs(name: string, lines = 30): Promise<string> {

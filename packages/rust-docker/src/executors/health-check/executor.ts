@@ -49,14 +49,21 @@ export default async function healthCheckExecutor(
   const name = `${project.replace(/[^a-zA-Z0-9_.-]/g, '-')}-health-${randomBytes(3).toString('hex')}`;
 
   let started = false;
-  const cleanup = async () => {
-    if (started) await removeContainer(name);
-  };
+  let starting: Promise<unknown> | undefined;
+  let removal: Promise<void> | undefined;
+  // Once (a signal and the normal end of the run may both ask for it), and after
+  // `docker run -d` has settled, so a container it was still creating is removed too.
+  const cleanup = () => (removal ??= started ? Promise.resolve(starting?.catch(() => undefined)).then(() => removeContainer(name)) : Promise.resolve());
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    // Kept registered until the container is gone: Nx repeats the signal to the whole
+    // process tree, and a second one must not end this process halfway through cleanup.
+    if (interrupted) return;
+    interrupted = true;
     void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     useCli(chooseCli(options.engine));
@@ -67,7 +74,8 @@ export default async function healthCheckExecutor(
     const url = `http://${LOOPBACK}:${hostPort}${path}`;
     const t0 = Date.now();
     started = true;
-    await docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened }));
+    starting = docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened }));
+    await starting;
     let last: ProbeResult | undefined;
     let nextStateCheck = 0;
     while (Date.now() - t0 < deadlineMs) {
