@@ -116,6 +116,10 @@ async function main() {
   ws.nx(['g', '@org/rust-docker:service', 'api']);
   ws.nx(['g', '@org/rust-docker:library', 'shared', '--service=api']);
   ws.write('api/src/main.rs', ws.read('api/src/main.rs').replace('"version": env!("CARGO_PKG_VERSION")', '"version": env!("CARGO_PKG_VERSION"), "greeting": shared::greeting("bench")'));
+  // A version unique to this run: BuildKit's layer cache and the engine's images outlive a
+  // run, and every figure below must be a real build, never a leftover from the last one.
+  ws.write('api/Cargo.toml', ws.read('api/Cargo.toml').replace('version = "0.1.0"', `version = "0.1.0-run${Date.now()}"`));
+  run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.14'], { cwd: ws.root, quiet: true });
   useBaseImages(ws, STAND_INS, { network: 'host' });
   ws.git(['add', '-A']);
   ws.git(['commit', '-qm', 'bench']);
@@ -138,16 +142,16 @@ async function main() {
   const cold = build(['--noCache', '--skip-nx-cache']);
   const scratchSize = imageSize('api:latest');
   const { firstOk, stop } = await runAndStop('api:latest');
-  edit(main, '"status": "ok"', '"status": "ok", "edit": 1');
+  edit(main, '"status": "ok"', `"status": "ok", "edit": ${Date.now()}`);
   const serviceEdit = build();
-  edit(lib, 'Hello, {name}!', 'Hello there, {name}!');
+  edit(lib, 'Hello, {name}!', `Hello ${Date.now()}, {name}!`);
   const libEdit = build();
   const unchanged = build();
   ws.git(['checkout', '--', '.']);
-  // One external crate bumped in Cargo.lock (itoa, under serde_json), nothing else.
-  run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.14'], { cwd: ws.root, quiet: true });
+  // One external crate bumped in Cargo.lock (itoa, under serde_json; locked at 1.0.14
+  // above), nothing else: a state no earlier build has seen.
   build();
-  run('cargo', ['update', '-p', 'itoa'], { cwd: ws.root, quiet: true });
+  run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.15'], { cwd: ws.root, quiet: true });
   const lockBump = build();
   const hostLockBump = host();
   ws.git(['checkout', '--', '.']);
@@ -165,7 +169,7 @@ async function main() {
     ws.nx(['g', '@org/rust-docker:docker', 'api', `--runtime=${runtime}`]);
     const variantCold = build(['--noCache', '--skip-nx-cache']);
     const size = imageSize('api:latest');
-    edit(main, '"status": "ok"', '"status": "ok", "edit": 2');
+    edit(main, '"status": "ok"', `"status": "ok", "edit": ${Date.now()}`);
     const variantEdit = build();
     ws.git(['checkout', '--', '.']);
     rows.push([`this plugin: ${runtime}`, mb(size), s(variantCold), s(variantEdit), s(hostServiceEdit), ratio(variantEdit, hostServiceEdit)]);
@@ -192,9 +196,12 @@ async function main() {
     const dockerBuild = (extraArgs: string[]) =>
       time(() => docker(['build', '--network', 'host', '--progress=plain', ...buildArgs, ...extraArgs, '-t', tag, '.'], standalone, { DOCKER_BUILDKIT: '1' }));
     const recipeCold = dockerBuild(['--no-cache']);
-    edit(join(standalone, 'src/main.rs'), '"status": "ok"', '"status": "ok", "edit": 3');
+    // An edit no earlier build has seen: the recipes share their builder stages, so a
+    // repeated one would be a BuildKit layer cache hit, not a rebuild.
+    const marker = `"status": "ok", "edit": ${Date.now()}`;
+    edit(join(standalone, 'src/main.rs'), '"status": "ok"', marker);
     const recipeEdit = dockerBuild([]);
-    edit(join(standalone, 'src/main.rs'), '"status": "ok", "edit": 3', '"status": "ok"');
+    edit(join(standalone, 'src/main.rs'), marker, '"status": "ok"');
     rows.push([label, mb(imageSize(tag)), s(recipeCold), s(recipeEdit), s(hostServiceEdit), ratio(recipeEdit, hostServiceEdit)]);
     spawnSync('docker', ['rmi', '-f', tag], { env, stdio: 'ignore' });
   }

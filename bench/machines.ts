@@ -46,6 +46,17 @@ interface Measure {
   localCacheGrowth: number;
 }
 
+/**
+ * Docker builds that ran in this invocation. A cache hit replays the task's original
+ * terminal output, build lines included, so only tasks without a cache marker count.
+ */
+function buildsRun(out: string): number {
+  return out
+    .split(/^(?=> nx run )/m)
+    .filter((section) => section.startsWith('> nx run ') && !/^> nx run \S+(?: [^\n]*)?\[(?:local|remote) cache\]|^> nx run \S+[^\n]*\[existing outputs match the cache/.test(section))
+    .filter((section) => /: building with /.test(section) && !/was already built from this exact context/.test(section)).length;
+}
+
 function measure(ws: Workspace, args: string[], env: NodeJS.ProcessEnv): Measure {
   const store = `${INFRA}/nx-cache/data`;
   const local = join(ws.root, '.nx', 'cache');
@@ -62,7 +73,7 @@ function measure(ws: Workspace, args: string[], env: NodeJS.ProcessEnv): Measure
   const out = ws.nx([...args, '--output-style=static', '--parallel=2'], { env }).output;
   return {
     seconds: (Date.now() - t0) / 1000,
-    builds: (out.match(/: building with /g) ?? []).length - (out.match(/was already built from this exact context/g) ?? []).length,
+    builds: buildsRun(out),
     localHits: (out.match(/\[local cache\]|\[existing outputs match the cache/g) ?? []).length,
     remoteHits: (out.match(/\[remote cache\]/g) ?? []).length,
     tasks: (out.match(/^> nx run /gm) ?? []).length,
