@@ -202,18 +202,27 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
 function dependencyLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   let inDependencies = false;
-  text.split('\n').forEach((line, index) => {
-    const header = /^\s*\[([^\]]+)\]/.exec(line);
-    if (header) {
-      const name = header[1].replace(/\s|["']/g, '');
-      const dotted = /(?:^|\.)(?:dev-|build-)?dependencies\.([^.]+)$/.exec(name);
-      if (dotted && !lines.has(dotted[1])) lines.set(dotted[1], index + 1);
-      inDependencies = /(?:^|\.)(?:dev-|build-)?dependencies$/.test(name);
-      return;
+  // Line by line without splitting: only table headers, and keys inside dependency
+  // tables, are looked at (inference parses every manifest of the workspace).
+  for (let start = 0, number = 1; start < text.length; number++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    let first = start;
+    while (first < end && (text[first] === ' ' || text[first] === '\t')) first++;
+    if (text[first] === '[') {
+      const header = /^\[([^\]]+)\]/.exec(text.slice(first, end));
+      if (header) {
+        const name = header[1].replace(/\s|["']/g, '');
+        const dotted = /(?:^|\.)(?:dev-|build-)?dependencies\.([^.]+)$/.exec(name);
+        if (dotted && !lines.has(dotted[1])) lines.set(dotted[1], number);
+        inDependencies = /(?:^|\.)(?:dev-|build-)?dependencies$/.test(name);
+      }
+    } else if (inDependencies && first < end && text[first] !== '#') {
+      const key = /^["']?([A-Za-z0-9_-]+)["']?\s*[=.]/.exec(text.slice(first, end));
+      if (key && !lines.has(key[1])) lines.set(key[1], number);
     }
-    const key = inDependencies ? /^\s*["']?([A-Za-z0-9_-]+)["']?\s*[=.]/.exec(line) : null;
-    if (key && !lines.has(key[1])) lines.set(key[1], index + 1);
-  });
+    start = end + 1;
+  }
   return lines;
 }
 

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { modelOf, pkg } from '../testing/fixtures';
 import { parseCargoManifest } from './manifest';
 import { buildWorkspaceModel, dependencyClosure, globToRegExp, joinDir, outgoing, type CargoWorkspaceModel } from './workspace';
@@ -48,6 +49,19 @@ describe('joinDir', () => {
     ['a', '../../x', '../x'],
   ])('joins %s and %s into %s', (base, rel, expected) => {
     expect(joinDir(base, rel)).toBe(expected);
+  });
+
+  it('agrees with posix.normalize(posix.join(...)) on random paths', () => {
+    const pieces = ['a', 'bb', '.', '..', '', 'c.d', '..x'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % pieces.length;
+    const randomPath = (lead: string) => lead + Array.from({ length: 1 + (seed % 5) }, () => pieces[next()]).join('/');
+    for (let i = 0; i < 2000; i++) {
+      const base = i % 7 === 0 ? '.' : i % 17 === 0 ? '' : randomPath(i % 11 === 0 ? '/' : '');
+      const rel = randomPath(i % 13 === 0 ? '/' : '');
+      const expected = posix.normalize(posix.join(base, rel)).replace(/\/$/, '') || '.';
+      expect([base, rel, joinDir(base, rel)]).toEqual([base, rel, expected]);
+    }
   });
 });
 

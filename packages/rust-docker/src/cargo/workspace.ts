@@ -67,17 +67,34 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
+/**
+ * `relative` joined to the workspace-relative folder `base`, normalized (`.` for the root,
+ * leading `..` kept). The same as `posix.normalize(posix.join(...))` without the trailing
+ * slash, by hand: inference joins every path dependency, several times per graph.
+ */
 export function joinDir(base: string, relative: string): string {
-  return posix.normalize(posix.join(base, relative)).replace(/\/$/, '') || '.';
+  const parts = base === '.' || base === '' ? [] : base.split('/');
+  const segments = relative.split('/');
+  // As posix.join: only the base's leading slash counts (`a` + `/x` is `a/x`).
+  const absolute = (base === '' ? relative : base).startsWith('/');
+  const out: string[] = [];
+  for (const seg of [...parts, ...segments]) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else if (seg !== '..' || !absolute) out.push(seg);
+  }
+  if (absolute && out.length) return `/${out.join('/')}`;
+  return out.join('/') || '.';
 }
 
 function relativeTo(root: string, dir: string): string {
   return posix.relative(root === '.' ? '' : root, dir === '.' ? '' : dir) || '.';
 }
 
-function isInside(root: string, dir: string): boolean {
-  const rel = relativeTo(root, dir);
-  return rel === '.' || (!rel.startsWith('..') && !posix.isAbsolute(rel));
+/** Whether the normalized workspace-relative folder `dir` is `root` or inside it. */
+export function isInside(root: string, dir: string): boolean {
+  if (root === '.') return dir !== '..' && !dir.startsWith('../') && !dir.startsWith('/');
+  return dir === root || dir.startsWith(`${root}/`);
 }
 
 function ancestors(dir: string): string[] {
@@ -140,8 +157,8 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
   }
 
   const hinted = new Map<string, string>();
-  const excluded = (wsDir: string, dir: string) =>
-    workspaces.get(wsDir)!.workspace!.exclude.some((ex) => isInside(joinDir(wsDir, ex), dir));
+  const excludedDirs = new Map([...workspaces].map(([wsDir, ws]) => [wsDir, ws.workspace!.exclude.map((ex) => joinDir(wsDir, ex))]));
+  const excluded = (wsDir: string, dir: string) => excludedDirs.get(wsDir)!.some((ex) => isInside(ex, dir));
 
   for (const crate of crates.values()) {
     const hint = crate.manifest.workspaceRootHint;
@@ -166,8 +183,14 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
   }
 
   /** Where a dependency points, or why it points nowhere; `undefined` for registry dependencies. */
+  // A declared path resolves the same on every pass; inherited ones follow the crate's workspace.
+  const declaredPaths = new Map<DependencyDeclaration, { path: string }>();
   const resolvePath = (crate: Crate, dep: DependencyDeclaration): { path: string } | { problem: string } | undefined => {
-    if (dep.path !== undefined) return { path: joinDir(crate.dir, dep.path) };
+    if (dep.path !== undefined) {
+      let resolved = declaredPaths.get(dep);
+      if (!resolved) declaredPaths.set(dep, (resolved = { path: joinDir(crate.dir, dep.path) }));
+      return resolved;
+    }
     if (!dep.inheritsWorkspace) return undefined;
     const wsDir = crate.workspaceDir;
     const entry = wsDir !== undefined ? workspaces.get(wsDir)!.workspace!.dependencies[dep.key] : undefined;

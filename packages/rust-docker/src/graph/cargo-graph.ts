@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
@@ -110,9 +110,9 @@ function cached<T extends Stamp>(
   entries: Record<string, T>,
   key: string,
   absPath: string,
+  stat: { size: number; mtimeMs: number },
   parse: (text: string, stamp: Stamp) => T,
 ): { entry: T; changed: boolean } {
-  const stat = statSync(absPath);
   const previous = entries[key];
   if (previous && previous.size === stat.size && previous.mtimeMs === stat.mtimeMs) return { entry: previous, changed: false };
   const text = readFileSync(absPath, 'utf8');
@@ -197,43 +197,47 @@ function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: str
  */
 let lastGraph: { key: string; stamped: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
 
-function stampKey(workspaceRoot: string, files: string[]): string {
-  return files
-    .map((file) => {
-      try {
-        const stat = statSync(join(workspaceRoot, file));
-        return `${file}:${stat.size}:${stat.mtimeMs}`;
-      } catch {
-        return `${file}:-`;
-      }
-    })
-    .join('\n');
+type FileStat = { size: number; mtimeMs: number } | undefined;
+
+/** Size and modification time of each file (undefined when missing), stat'ed once per graph. */
+function statAll(workspaceRoot: string, files: string[]): Map<string, FileStat> {
+  const stats = new Map<string, FileStat>();
+  for (const file of files) {
+    const stat = statSync(join(workspaceRoot, file), { throwIfNoEntry: false });
+    stats.set(file, stat && { size: stat.size, mtimeMs: stat.mtimeMs });
+  }
+  return stats;
+}
+
+function stampKey(stats: Map<string, FileStat>): string {
+  return [...stats].map(([file, stat]) => (stat ? `${file}:${stat.size}:${stat.mtimeMs}` : `${file}:-`)).join('\n');
 }
 
 /** Reads (or reuses) every manifest and lockfile and builds the Cargo graph. */
 export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph {
   const manifestFiles = [...files].sort();
-  const manifestKey = `${workspaceRoot}\n${stampKey(workspaceRoot, manifestFiles)}`;
+  const manifestStats = statAll(workspaceRoot, manifestFiles);
+  const manifestKey = `${workspaceRoot}\n${stampKey(manifestStats)}`;
   const listings = new FolderListings(workspaceRoot);
   if (
     lastGraph &&
-    lastGraph.key === `${manifestKey}\n${stampKey(workspaceRoot, lastGraph.stamped)}` &&
+    lastGraph.key === `${manifestKey}\n${stampKey(statAll(workspaceRoot, lastGraph.stamped))}` &&
     // A crate that gained or lost src/lib.rs changes which dependencies Cargo honours.
     [...lastGraph.libraries].every(([dir, had]) => libraryOnDisk(listings)(lastGraph!.graph.model.crates.get(dir)!) === had)
   ) {
     return lastGraph.graph;
   }
   const libraries = new Map<string, boolean>();
-  const graph = analyzeFromFiles(workspaceRoot, manifestFiles, listings, libraries);
+  const graph = analyzeFromFiles(workspaceRoot, manifestStats, listings, libraries);
   // Lockfiles, toolchain files and Cargo configs: adding or removing one changes the targets.
   const stamped = [...graph.cargoRoots].flatMap((root) => CARGO_ROOT_FILES.filter((f) => f !== 'Cargo.toml').map((f) => posix.join(root === '.' ? '' : root, f)));
-  lastGraph = { key: `${manifestKey}\n${stampKey(workspaceRoot, stamped)}`, stamped, graph, libraries };
+  lastGraph = { key: `${manifestKey}\n${stampKey(statAll(workspaceRoot, stamped))}`, stamped, graph, libraries };
   return graph;
 }
 
 function analyzeFromFiles(
   workspaceRoot: string,
-  manifestFiles: string[],
+  manifestStats: Map<string, FileStat>,
   listings: FolderListings,
   libraries: Map<string, boolean>,
 ): CargoGraph {
@@ -242,9 +246,10 @@ function analyzeFromFiles(
   const manifests: CargoManifest[] = [];
   const errors: ManifestError[] = [];
   const seen = new Set<string>();
-  for (const file of manifestFiles) {
+  for (const [file, stat] of manifestStats) {
     seen.add(file);
-    const { entry, changed } = cached(cache.manifests, file, join(workspaceRoot, file), (text, stamp) => {
+    if (!stat) continue; // gone since Nx listed it: the next graph drops it
+    const { entry, changed } = cached(cache.manifests, file, join(workspaceRoot, file), stat, (text, stamp) => {
       // Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates.
       if (listings.has(posix.dirname(file), '.cargo-checksum.json')) return { ...stamp, vendored: true };
       try {
@@ -277,9 +282,10 @@ function analyzeFromFiles(
   for (const root of roots) {
     const lockFile = posix.join(root === '.' ? '' : root, 'Cargo.lock');
     const abs = join(workspaceRoot, lockFile);
-    if (!existsSync(abs)) continue;
+    const stat = statSync(abs, { throwIfNoEntry: false });
+    if (!stat) continue;
     seenLocks.add(lockFile);
-    const { entry, changed } = cached(cache.locks, lockFile, abs, (text, stamp) => ({ ...stamp, summary: summarizeLock(text) }));
+    const { entry, changed } = cached(cache.locks, lockFile, abs, stat, (text, stamp) => ({ ...stamp, summary: summarizeLock(text) }));
     dirty ||= changed;
     Object.assign(externalNodes, entry.summary.nodes);
     Object.assign(externalEdges, entry.summary.edges);

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
 import { binaryNames, parseCargoManifest, type CargoManifest } from '../../cargo/manifest';
 import { addWorkspaceMember } from '../../cargo/root-manifest';
-import { buildWorkspaceModel, globToRegExp, joinDir } from '../../cargo/workspace';
+import { buildWorkspaceModel, globToRegExp, isInside, joinDir } from '../../cargo/workspace';
 import { COMPOSE_FILE } from '../../compose/compose-file';
 import { dockerfileRuntime, exposedPort } from '../../docker/dockerfile';
 import type { SyncGeneratorSchema } from './schema';
@@ -59,11 +59,6 @@ export function readTreeManifests(tree: Tree): CargoManifest[] {
 function parentDir(dir: string): string {
   const parent = posix.dirname(dir);
   return parent === '' ? '.' : parent;
-}
-
-function isInside(root: string, dir: string): boolean {
-  const rel = posix.relative(root === '.' ? '' : root, dir === '.' ? '' : dir);
-  return rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel));
 }
 
 // ---------------------------------------------------------------------------------------
