@@ -125,7 +125,8 @@ async function main() {
   ws.git(['commit', '-qm', 'bench']);
   const main = join(ws.root, 'api/src/main.rs');
   const lib = join(ws.root, 'shared/src/lib.rs');
-  const hostEnv = { ...env, RUSTFLAGS: '-C target-feature=+crt-static' };
+  // The same flags the Dockerfile gives cargo, so both link the same binary.
+  const hostEnv = { ...env, RUSTFLAGS: '-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs' };
   const host = () => time(() => run('cargo', ['build', '--release', '--locked', '-p', 'api', '--target', 'x86_64-unknown-linux-gnu'], { cwd: ws.root, env: hostEnv, quiet: true }));
   const build = (args: string[] = []) => time(() => ws.nx(['run', 'api:docker-build', ...args]));
 

@@ -166,7 +166,7 @@ describe('renderDockerfile', () => {
     });
 
     it("links glibc statically only for the runtimes without a libc (scratch, distroless)", () => {
-      const crtStatic = 'ENV RUSTFLAGS="-C target-feature=+crt-static"';
+      const crtStatic = 'ENV RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs"';
       if (runtime === 'scratch' || runtime === 'distroless') {
         expect(spec.staticGlibc).toBe(true);
         expect(stage(text, 'builder')).toContain(crtStatic);
