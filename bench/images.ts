@@ -143,7 +143,7 @@ async function main() {
   const cold = build(['--noCache', '--skip-nx-cache']);
   const scratchSize = imageSize('api:latest');
   const { firstOk, stop } = await runAndStop('api:latest');
-  edit(main, '"status": "ok"', `"status": "ok", "edit": ${Date.now()}`);
+  edit(main, '"status": "ok"', `"status": "ok", "edit": "${Date.now()}"`);
   const serviceEdit = build();
   edit(lib, 'Hello, {name}!', `Hello ${Date.now()}, {name}!`);
   const libEdit = build();
@@ -170,7 +170,7 @@ async function main() {
     ws.nx(['g', '@org/rust-docker:docker', 'api', `--runtime=${runtime}`]);
     const variantCold = build(['--noCache', '--skip-nx-cache']);
     const size = imageSize('api:latest');
-    edit(main, '"status": "ok"', `"status": "ok", "edit": ${Date.now()}`);
+    edit(main, '"status": "ok"', `"status": "ok", "edit": "${Date.now()}"`);
     const variantEdit = build();
     ws.git(['checkout', '--', '.']);
     rows.push([`this plugin: ${runtime}`, mb(size), s(variantCold), s(variantEdit), s(hostServiceEdit), ratio(variantEdit, hostServiceEdit)]);
@@ -189,7 +189,10 @@ async function main() {
   cpSync(join(ws.root, 'Cargo.lock'), join(standalone, 'Cargo.lock'));
   run('cargo', ['metadata', '--format-version', '1'], { cwd: standalone, quiet: true });
   mkdirSync(join(standalone, '.cargo'));
-  writeFileSync(join(standalone, '.cargo/config.toml'), run('cargo', ['vendor', '--locked', 'vendor'], { cwd: standalone, quiet: true }).stdout);
+  // Versioned folders: BuildKit's context transfer reuses a file whose path, size and mtime
+  // match an earlier one, and files from crates.io all carry the same mtime; the same path
+  // for two versions of a crate would hand the build stale content.
+  writeFileSync(join(standalone, '.cargo/config.toml'), run('cargo', ['vendor', '--locked', '--versioned-dirs', 'vendor'], { cwd: standalone, quiet: true }).stdout);
   const buildArgs = ['--build-arg', `RUST_IMAGE=${STAND_IN_RUST_IMAGE}`, '--build-arg', `DEBIAN_IMAGE=${STAND_INS.DEBIAN_IMAGE}`, '--build-arg', `DISTROLESS_CC=${DISTROLESS_CC}`];
   for (const [label, dockerfile] of Object.entries(recipes(standalone))) {
     writeFileSync(join(standalone, 'Dockerfile'), dockerfile);
@@ -199,7 +202,7 @@ async function main() {
     const recipeCold = dockerBuild(['--no-cache']);
     // An edit no earlier build has seen: the recipes share their builder stages, so a
     // repeated one would be a BuildKit layer cache hit, not a rebuild.
-    const marker = `"status": "ok", "edit": ${Date.now()}`;
+    const marker = `"status": "ok", "edit": "${Date.now()}"`;
     edit(join(standalone, 'src/main.rs'), '"status": "ok"', marker);
     const recipeEdit = dockerBuild([]);
     edit(join(standalone, 'src/main.rs'), marker, '"status": "ok"');
