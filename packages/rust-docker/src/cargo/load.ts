@@ -4,8 +4,8 @@ import { FolderListings } from './layout';
 import { hasLibrary, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
 import { buildWorkspaceModel, type CargoWorkspaceModel, type Crate } from './workspace';
 
-/** Folders never searched for manifests: build output, dependencies, VCS data. */
-const SKIPPED_DIRS = new Set(['target', 'node_modules', '.git', 'dist', '.nx', 'tmp']);
+/** Folders never searched for manifests: build output, dependencies, VCS and tool data. */
+export const SKIPPED_DIRS = new Set(['target', 'node_modules', '.git', 'dist', '.nx', 'tmp']);
 
 /** Workspace-relative paths of every Cargo.toml under `root`, skipping vendored crates. */
 export function findManifestFiles(root: string, dir = ''): string[] {

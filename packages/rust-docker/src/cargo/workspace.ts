@@ -97,6 +97,20 @@ export function isInside(root: string, dir: string): boolean {
   return dir === root || dir.startsWith(`${root}/`);
 }
 
+/** Whether the workspace rooted at `ws` excludes `dir` (or a folder above it). */
+export function isExcluded(ws: CargoManifest, dir: string): boolean {
+  return ws.workspace!.exclude.some((ex) => isInside(joinDir(ws.dir, ex), dir));
+}
+
+/** Cargo's search for a crate's workspace: the nearest enclosing root that does not exclude it. */
+export function enclosingWorkspace(
+  workspaces: Map<string, CargoManifest>,
+  dir: string,
+  excluded: (wsDir: string, dir: string) => boolean = (wsDir, d) => isExcluded(workspaces.get(wsDir)!, d),
+): string | undefined {
+  return ancestors(dir).find((d) => workspaces.has(d) && !excluded(d, dir));
+}
+
 function ancestors(dir: string): string[] {
   const out: string[] = [];
   let current = dir;
@@ -174,17 +188,13 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
       }
       continue;
     }
-    for (const dir of ancestors(crate.dir)) {
-      if (workspaces.has(dir) && !excluded(dir, crate.dir)) {
-        if (memberDirs.get(dir)!.has(crate.dir)) crate.workspaceDir = dir;
-        break;
-      }
-    }
+    const enclosing = enclosingWorkspace(workspaces, crate.dir, excluded);
+    if (enclosing !== undefined && memberDirs.get(enclosing)!.has(crate.dir)) crate.workspaceDir = enclosing;
   }
 
-  /** Where a dependency points, or why it points nowhere; `undefined` for registry dependencies. */
   // A declared path resolves the same on every pass; inherited ones follow the crate's workspace.
   const declaredPaths = new Map<DependencyDeclaration, { path: string }>();
+  /** Where a dependency points, or why it points nowhere; `undefined` for registry dependencies. */
   const resolvePath = (crate: Crate, dep: DependencyDeclaration): { path: string } | { problem: string } | undefined => {
     if (dep.path !== undefined) {
       let resolved = declaredPaths.get(dep);
@@ -258,7 +268,7 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
       });
       continue;
     }
-    const enclosing = ancestors(crate.dir).find((d) => workspaces.has(d) && !excluded(d, crate.dir));
+    const enclosing = enclosingWorkspace(workspaces, crate.dir, excluded);
     if (enclosing !== undefined) {
       warnings.push({
         file: crate.manifest.file,

@@ -194,3 +194,16 @@ export async function imageSize(image: string): Promise<{ id: string; size: numb
   const [id, size] = (await docker(['image', 'inspect', '--format', '{{.Id}}|{{.Size}}', image])).split('|');
   return { id: normalizeImageId(id), size: Number(size) };
 }
+
+/** Pushes every tag; returns the registry digest the engine reports for the first. */
+export async function pushTags(tags: string[]): Promise<string | undefined> {
+  let digest: string | undefined;
+  for (const tag of tags) {
+    const result = await runDocker(['push', tag], { stream: true });
+    if (result.code !== 0) {
+      throw new Error(`docker push ${tag} failed: ${lastLines(result.stderr || result.stdout, 3)} (log in with \`docker login <registry>\` if it needs credentials)`);
+    }
+    digest ??= /digest: (sha256:[0-9a-f]{64})/.exec(result.stdout)?.[1];
+  }
+  return digest;
+}

@@ -59,14 +59,15 @@ export interface RunDockerOptions {
 export const DOCKER_INSTALL_HINT =
   'install Docker (https://docs.docker.com/engine/install/) and make sure `docker` is on PATH';
 
-export function runDocker(args: string[], options: RunDockerOptions = {}): Promise<DockerResult> {
+/** Runs a command, capturing its output (and streaming it when asked). */
+export function runCommand(command: string, args: string[], options: RunDockerOptions = {}): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
     const spawnOptions: SpawnOptions = {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: options.signal,
     };
-    const child = spawn(activeCli, args, spawnOptions);
+    const child = spawn(command, args, spawnOptions);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (data: Buffer) => {
@@ -81,17 +82,18 @@ export function runDocker(args: string[], options: RunDockerOptions = {}): Promi
       if (options.stream) process.stderr.write(text);
       options.onOutput?.(text);
     });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        reject(
-          new DockerUnavailableError(
-            activeCli === 'podman' ? 'podman not found: install podman (https://podman.io/docs/installation), or use "engine": "docker".' : `Docker CLI not found: ${DOCKER_INSTALL_HINT}.`,
-          ),
-        );
-      }
-      else reject(error);
-    });
+    child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Runs the container CLI this process uses (docker or podman). */
+export function runDocker(args: string[], options: RunDockerOptions = {}): Promise<DockerResult> {
+  return runCommand(activeCli, args, options).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    throw new DockerUnavailableError(
+      activeCli === 'podman' ? 'podman not found: install podman (https://podman.io/docs/installation), or use "engine": "docker".' : `Docker CLI not found: ${DOCKER_INSTALL_HINT}.`,
+    );
   });
 }
 

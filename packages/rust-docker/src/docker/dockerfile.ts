@@ -25,31 +25,27 @@ export interface RuntimeSpec {
  * has its own argument name, so one `targetDefaults` entry can point every service of a
  * workspace at a private mirror, whatever its runtime.
  */
+const BOOKWORM_BUILDER = { rustImage: 'rust:1.95-bookworm', builderArg: 'RUST_IMAGE', shell: '/bin/bash' };
+
 export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
   scratch: {
-    rustImage: 'rust:1.95-bookworm',
-    builderArg: 'RUST_IMAGE',
-    shell: '/bin/bash',
+    ...BOOKWORM_BUILDER,
     uid: 10001,
     staticGlibc: true,
     description: 'static glibc binary, CA certificates and a passwd entry on an empty image (the smallest)',
   },
   distroless: {
-    rustImage: 'rust:1.95-bookworm',
-    builderArg: 'RUST_IMAGE',
+    ...BOOKWORM_BUILDER,
     runtimeImage: 'gcr.io/distroless/static-debian12:nonroot',
     runtimeArg: 'DISTROLESS_IMAGE',
-    shell: '/bin/bash',
     uid: 65532,
     staticGlibc: true,
     description: 'static binary on distroless static: CA certificates, time zones, nonroot user, no shell',
   },
   debian: {
-    rustImage: 'rust:1.95-bookworm',
-    builderArg: 'RUST_IMAGE',
+    ...BOOKWORM_BUILDER,
     runtimeImage: 'debian:bookworm-slim',
     runtimeArg: 'DEBIAN_IMAGE',
-    shell: '/bin/bash',
     uid: 10001,
     staticGlibc: false,
     description: 'dynamic glibc binary on debian:bookworm-slim with CA certificates and tzdata (a shell and apt for debugging)',
@@ -68,6 +64,13 @@ export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
 
 export const RUNTIME_VARIANTS = Object.keys(RUNTIMES) as RuntimeVariant[];
 export const DEFAULT_RUNTIME: RuntimeVariant = 'scratch';
+
+/** `--runtime`, checked; the default when not given. */
+export function normalizeRuntime(value: RuntimeVariant | undefined, fallback: RuntimeVariant = DEFAULT_RUNTIME): RuntimeVariant {
+  const runtime = value ?? fallback;
+  if (!RUNTIME_VARIANTS.includes(runtime)) throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
+  return runtime;
+}
 
 export interface DockerfileOptions {
   /** Cargo package name. */

@@ -172,8 +172,6 @@ export interface CargoGraph {
   rootFiles: Map<string, string[]>;
 }
 
-
-
 function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: string[], nodes: Record<string, ExternalCrate>): CrateExternals {
   const ws = crate.workspaceDir !== undefined ? model.workspaces.get(crate.workspaceDir) : undefined;
   const kindsByPackage = new Map<string, Set<string>>();

@@ -7,7 +7,7 @@ import type { Crate } from '../cargo/workspace';
 import { exposedPort } from '../docker/dockerfile';
 import { analyzeCargo, externalsFor, productionClosure, testClosure, type CargoGraph } from './cargo-graph';
 import { composeServices } from '../compose/compose-file';
-import { CARGO_ROOT_FILES, composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type RustDockerPluginOptions } from './targets';
+import { composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type RustDockerPluginOptions } from './targets';
 
 /** Every Cargo manifest, and the compose files services add themselves to. */
 export const CARGO_MANIFEST_GLOB = '**/{Cargo.toml,compose.yaml}';
@@ -35,7 +35,8 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
     cargoRoot,
     bins,
     tags: crate.manifest.nx.tags,
-    cargoRootFiles: CARGO_ROOT_FILES.filter((f) => rootFiles.includes(f)),
+    // Already in CARGO_ROOT_FILES order: the graph lists them that way.
+    cargoRootFiles: rootFiles,
     hasLockfile: rootFiles.includes('Cargo.lock'),
     productionDeps: names(production),
     testDeps: names(tests),

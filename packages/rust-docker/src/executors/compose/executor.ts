@@ -1,9 +1,9 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { COMPOSE_FILE } from '../../compose/compose-file';
-import { checkDocker, docker, lastLines, runDocker, type DockerResult } from '../../docker/docker-cli';
+import { checkDocker, docker, lastLines, runCommand, runDocker, type DockerResult } from '../../docker/docker-cli';
 import type { ComposeExecutorOptions } from './schema';
 
 /** `docker compose` (v2) when the plugin is there, else `docker-compose` (v1). */
@@ -23,22 +23,7 @@ export async function detectCompose(): Promise<ComposeCli> {
 
 function compose(cli: ComposeCli, file: string, args: string[], stream = false): Promise<DockerResult> {
   const full = [...cli.prefix, '-f', file, ...args];
-  if (cli.command === 'docker') return runDocker(full, { stream });
-  return new Promise((resolve, reject) => {
-    const child = spawn(cli.command, full, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-      if (stream) process.stdout.write(d);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-      if (stream) process.stderr.write(d);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return cli.command === 'docker' ? runDocker(full, { stream }) : runCommand(cli.command, full, { stream });
 }
 
 export interface ServiceState {

@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
 import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
@@ -14,7 +14,7 @@ import {
   vendorCrates,
   vendoredCargoConfig,
 } from '../../docker/build-context';
-import { imageSize } from '../../docker/container';
+import { imageSize, pushTags } from '../../docker/container';
 import { checkDocker, chooseCli, currentCli, docker, formatBytes, lastLines, runDocker, useCli } from '../../docker/docker-cli';
 import { parseDockerignore } from '../../docker/dockerignore';
 import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
@@ -267,11 +267,8 @@ function preparePrebuiltContext(
   }
   const workDir = join(loaded.workspaceAbs, 'target', 'rust-docker', o.project);
   const dir = join(workDir, 'prebuilt');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(built, join(dir, bin));
-  const { atime, mtime } = statSync(built);
-  utimesSync(join(dir, bin), atime, mtime);
+  // The binary alone, with its modification time, as every context is synced.
+  syncContext(dir, new Map([[bin, { source: built }]]), new Map());
   return {
     dir,
     workDir,
@@ -296,18 +293,6 @@ function labelsFor(o: NormalizedBuildOptions, loaded: LoadedCrate, root: string,
   return { ...labels, ...o.labels };
 }
 
-/** Pushes every tag; returns the registry digest docker reports for the first. */
-async function pushTags(tags: string[]): Promise<string | undefined> {
-  let digest: string | undefined;
-  for (const tag of tags) {
-    const result = await runDocker(['push', tag], { stream: true });
-    if (result.code !== 0) {
-      throw new Error(`docker push ${tag} failed: ${lastLines(result.stderr || result.stdout, 3)} (log in with \`docker login <registry>\` if it needs credentials)`);
-    }
-    digest ??= /digest: (sha256:[0-9a-f]{64})/.exec(result.stdout)?.[1];
-  }
-  return digest;
-}
 
 export default async function dockerBuildExecutor(
   options: DockerBuildExecutorOptions,

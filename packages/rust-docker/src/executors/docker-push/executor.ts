@@ -1,8 +1,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { ensureRecordedImage } from '../../docker/container';
-import { checkDocker, chooseCli, useCli, docker, lastLines, runDocker } from '../../docker/docker-cli';
+import { ensureRecordedImage, pushTags } from '../../docker/container';
+import { checkDocker, chooseCli, useCli, docker } from '../../docker/docker-cli';
 import { imageRecordPath, readImageRecord } from '../../docker/image-record';
 import type { DockerPushExecutorOptions } from './schema';
 
@@ -19,14 +19,7 @@ export default async function dockerPushExecutor(options: DockerPushExecutorOpti
     const record = readImageRecord(recordFile)!;
     const extra = (options.tags ?? []).map((t) => (t.includes(':') ? t : `${record.image}:${t}`));
     for (const tag of extra) await docker(['tag', resolved.ref, tag]);
-    let digest: string | undefined;
-    for (const tag of [...record.tags, ...extra]) {
-      const result = await runDocker(['push', tag], { stream: true });
-      if (result.code !== 0) {
-        throw new Error(`docker push ${tag} failed: ${lastLines(result.stderr || result.stdout, 3)} (log in with \`docker login <registry>\` if it needs credentials)`);
-      }
-      digest ??= /digest: (sha256:[0-9a-f]{64})/.exec(result.stdout)?.[1];
-    }
+    const digest = await pushTags([...record.tags, ...extra]);
     const pushFile = `${dirname(recordFile)}/push.json`;
     mkdirSync(dirname(pushFile), { recursive: true });
     writeFileSync(pushFile, JSON.stringify({ image: record.image, id: record.id, digest, tags: [...record.tags, ...extra], pushedAt: new Date().toISOString() }, null, 2) + '\n');

@@ -2,16 +2,9 @@ import { formatFiles, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { binaryNames, parseCargoManifest } from '../../cargo/manifest';
 import { findCrates } from '../../cargo/tree-crates';
-import {
-  DEFAULT_RUNTIME,
-  dockerfileRuntime,
-  exposedPort,
-  renderDockerfile,
-  RUNTIME_VARIANTS,
-  type RuntimeVariant,
-} from '../../docker/dockerfile';
+import { dockerfileRuntime, exposedPort, normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
-import { addToCompose, DEFAULT_PORT } from '../service/generator';
+import { addToCompose, defaultPort, servicePort } from '../service/generator';
 import type { DockerGeneratorSchema } from './schema';
 
 export interface NormalizedDockerOptions {
@@ -62,19 +55,12 @@ export function normalizeOptions(tree: Tree, schema: DockerGeneratorSchema): Nor
   if (current && !currentRuntime && !schema.force) {
     throw new Error(`${dockerfilePath} exists and was not written by @org/rust-docker; pass --force to replace it.`);
   }
-  const runtime = schema.runtime ?? currentRuntime ?? DEFAULT_RUNTIME;
-  if (!RUNTIME_VARIANTS.includes(runtime)) throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
+  const runtime = normalizeRuntime(schema.runtime, currentRuntime);
 
-  // The port the service itself defaults to, when its sources say (generated services do).
-  const sourcePort = /const DEFAULT_PORT: u16 = (\d+);/.exec(tree.read(posix.join(projectRoot, 'src', 'main.rs'), 'utf8') ?? '')?.[1];
-  let port = schema.port !== undefined ? Number(schema.port) : current ? exposedPort(current) : sourcePort ? Number(sourcePort) : undefined;
-  if (port === undefined) {
-    port = DEFAULT_PORT;
-    while (crates.ports.has(port)) port++;
-  }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`port ${schema.port ?? port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
-  }
+  // The port the Dockerfile exposes, else the one the service itself defaults to, when its
+  // sources say (generated services do; the sync generator reads it the same way).
+  const known = current ? exposedPort(current) : defaultPort(tree.read(posix.join(projectRoot, 'src', 'main.rs'), 'utf8') ?? '');
+  const port = servicePort(schema.port, crates.ports, known);
   return {
     project: schema.project,
     crateName: manifest.packageName!,

@@ -11,7 +11,7 @@ import { join, posix } from 'node:path';
 import { addComposeService, backingList, COMPOSE_FILE, type Backing, type ComposeService } from '../../compose/compose-file';
 import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/root-manifest';
 import { addPathDependency, nameList, newCrate, requireCrates } from '../../cargo/tree-crates';
-import { DEFAULT_RUNTIME, renderDockerfile, RUNTIME_VARIANTS, type RuntimeVariant } from '../../docker/dockerfile';
+import { normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
 import type { ServiceGeneratorSchema } from './schema';
 
@@ -61,6 +61,30 @@ export const SERVICE_DEPENDENCIES: Array<[string, string]> = FRAMEWORK_DEPENDENC
 
 export const DEFAULT_PORT = 8080;
 
+/** `const DEFAULT_PORT: u16 = 8080;` (as the service templates write it), if present and a port. */
+export function defaultPort(source: string): number | undefined {
+  const match = /^[ \t]*(?:pub(?:\s*\([^)]*\))?\s+)?const\s+DEFAULT_PORT\s*:\s*u16\s*=\s*([0-9][0-9_]*)(?:_?u16)?\s*;/m.exec(source);
+  if (!match) return undefined;
+  const port = Number(match[1].replace(/_/g, ''));
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/**
+ * `--port`, checked; else `known` (the port the crate already has); else the first port
+ * from DEFAULT_PORT that no service of the workspace takes.
+ */
+export function servicePort(requested: number | string | undefined, taken: Set<number>, known?: number): number {
+  let port = requested !== undefined ? Number(requested) : known;
+  if (port === undefined) {
+    port = DEFAULT_PORT;
+    while (taken.has(port)) port++;
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${requested !== undefined ? '--port' : 'port'} ${requested ?? port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
+  }
+  return port;
+}
+
 /** `--framework`, trimmed and lower-cased; axum when not given. */
 export function normalizeFramework(value: unknown): ServiceFramework {
   if (value === undefined || value === null) return DEFAULT_FRAMEWORK;
@@ -74,19 +98,8 @@ export function normalizeFramework(value: unknown): ServiceFramework {
 export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): NormalizedServiceOptions {
   const { name, projectRoot, tags, crates } = newCrate(tree, schema, 'service', 'services');
   const deps = requireCrates(crates, nameList(schema.deps), 'library', { libraryOnly: true });
-  let port = DEFAULT_PORT;
-  if (schema.port !== undefined) {
-    port = Number(schema.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`--port ${schema.port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
-    }
-  } else {
-    while (crates.ports.has(port)) port++;
-  }
-  const runtime = schema.runtime ?? DEFAULT_RUNTIME;
-  if (!RUNTIME_VARIANTS.includes(runtime)) {
-    throw new Error(`--runtime "${runtime}" is not one of ${RUNTIME_VARIANTS.join(', ')}.`);
-  }
+  const port = servicePort(schema.port, crates.ports);
+  const runtime = normalizeRuntime(schema.runtime);
   const framework = normalizeFramework(schema.framework);
   return { name, projectRoot, port, framework, runtime, tags, deps, with: backingList(schema.with), skipFormat: schema.skipFormat ?? false };
 }

@@ -5,8 +5,9 @@ import { parse as parseYaml } from 'yaml';
 import { renderDockerfile, type DockerfileOptions } from '../../docker/dockerfile';
 import { libraryGenerator } from '../library/generator';
 import { serviceGenerator } from '../service/generator';
-import { defaultPort, syncGenerator, updateDockerfile, type SyncGeneratorResult } from './generator';
-import { removeFromStringArray } from './toml-array';
+import { defaultPort } from '../service/generator';
+import { syncGenerator, updateDockerfile, type SyncGeneratorResult } from './generator';
+import { removeFromStringArray } from '../../cargo/toml-text';
 
 type Doc = Record<string, any>;
 const read = (tree: Tree, file: string) => tree.read(file, 'utf8')!;

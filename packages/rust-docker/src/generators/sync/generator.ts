@@ -2,12 +2,14 @@ import { logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
 import { binaryNames, parseCargoManifest, type CargoManifest } from '../../cargo/manifest';
+import { SKIPPED_DIRS } from '../../cargo/load';
 import { addWorkspaceMember } from '../../cargo/root-manifest';
-import { buildWorkspaceModel, globToRegExp, isInside, joinDir } from '../../cargo/workspace';
+import { buildWorkspaceModel, enclosingWorkspace, globToRegExp, isExcluded, joinDir } from '../../cargo/workspace';
 import { COMPOSE_FILE } from '../../compose/compose-file';
 import { dockerfileRuntime, exposedPort } from '../../docker/dockerfile';
+import { defaultPort } from '../service/generator';
 import type { SyncGeneratorSchema } from './schema';
-import { removeFromStringArray } from './toml-array';
+import { removeFromStringArray } from '../../cargo/toml-text';
 
 /**
  * What a sync generator returns: the shape of `SyncGeneratorResult` in nx
@@ -20,18 +22,13 @@ export interface SyncGeneratorResult {
   outOfSyncDetails?: string[];
 }
 
-/**
- * Folders never searched for crates: build output, dependencies, VCS and tool data (the
- * same ones cargo/load.ts skips on disk, so executors and this generator see the same crates).
- */
-const SKIPPED_DIRS = new Set(['target', 'node_modules', '.git', 'dist', '.nx', 'tmp']);
-
 const GLOB_CHARS = /[*?[]/;
 
 /**
  * Every readable Cargo.toml in the Tree, skipping vendored crates (a `.cargo-checksum.json`
  * next to the manifest, as `cargo vendor` writes; nothing below one is looked at either)
- * and the folders above. An invalid manifest is skipped: inference already warns about it.
+ * and the folders cargo/load.ts skips on disk (so executors and this generator see the same
+ * crates). An invalid manifest is skipped: inference already warns about it.
  */
 export function readTreeManifests(tree: Tree): CargoManifest[] {
   const manifests: CargoManifest[] = [];
@@ -56,11 +53,6 @@ export function readTreeManifests(tree: Tree): CargoManifest[] {
   return manifests;
 }
 
-function parentDir(dir: string): string {
-  const parent = posix.dirname(dir);
-  return parent === '' ? '.' : parent;
-}
-
 // ---------------------------------------------------------------------------------------
 // 1. Root Cargo.toml members
 // ---------------------------------------------------------------------------------------
@@ -74,22 +66,14 @@ export function uncoveredCrates(manifests: CargoManifest[]): string[] {
   // `package.workspace` set aside: the model counts a crate that names its workspace as a
   // member, while Cargo still wants the members list to include it.
   const model = buildWorkspaceModel(manifests.map((m) => ({ ...m, workspaceRootHint: undefined })));
-  if (!model.workspaces.get('.')) return [];
-  const excludedBy = (wsDir: string, dir: string) =>
-    model.workspaces.get(wsDir)!.workspace!.exclude.some((ex) => isInside(joinDir(wsDir, ex), dir));
-  /** Cargo's search for a crate's workspace: the nearest enclosing root that does not exclude it. */
-  const workspaceOf = (dir: string): string | undefined => {
-    for (let d = dir; ; d = parentDir(d)) {
-      if (model.workspaces.has(d) && !excludedBy(d, dir)) return d;
-      if (d === '.') return undefined;
-    }
-  };
+  const root = model.workspaces.get('.');
+  if (!root) return [];
   const out: string[] = [];
   for (const crate of model.crates.values()) {
     if (crate.dir === '.' || crate.workspaceDir !== undefined) continue;
     const hint = byDir.get(crate.dir)?.workspaceRootHint;
-    const root = hint !== undefined ? (joinDir(crate.dir, hint) === '.' && !excludedBy('.', crate.dir) ? '.' : undefined) : workspaceOf(crate.dir);
-    if (root === '.') out.push(crate.dir);
+    const wsDir = hint !== undefined ? (joinDir(crate.dir, hint) === '.' && !isExcluded(root, crate.dir) ? '.' : undefined) : enclosingWorkspace(model.workspaces, crate.dir);
+    if (wsDir === '.') out.push(crate.dir);
   }
   return out.sort();
 }
@@ -246,14 +230,6 @@ export function updateDockerfile(text: string, want: DockerfileTarget): { text: 
     changes.push(`path ${current.path} → ${want.dockerfilePath}`);
   }
   return { text: out, changes };
-}
-
-/** `const DEFAULT_PORT: u16 = 8080;` (as the service templates write it), if present and a port. */
-export function defaultPort(source: string): number | undefined {
-  const match = /^[ \t]*(?:pub(?:\s*\([^)]*\))?\s+)?const\s+DEFAULT_PORT\s*:\s*u16\s*=\s*([0-9][0-9_]*)(?:_?u16)?\s*;/m.exec(source);
-  if (!match) return undefined;
-  const port = Number(match[1].replace(/_/g, ''));
-  return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
 }
 
 /** The binary the Dockerfile ships: the one it names while it still exists, else the obvious one. */
