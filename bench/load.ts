@@ -4,7 +4,7 @@
 //   node bench/run.js bench/load.ts [seconds]
 // Needs: bash e2e/infra/setup.sh (Docker engine, base images) and wrk (apt-get install wrk).
 import { spawnSync } from 'node:child_process';
-import { buildKitPath, STAND_IN_RUST_IMAGE, waitForAsync } from '../e2e/helpers/docker';
+import { buildKitPath, docker, STAND_IN_RUST_IMAGE, waitForAsync } from '../e2e/helpers/docker';
 import { run } from '../e2e/helpers/run';
 import { createWorkspace, useBaseImages } from '../e2e/helpers/workspace';
 
@@ -18,10 +18,6 @@ const FRAMEWORKS = [
   ['warp', 'wp'],
   ['actix', 'ac'],
 ] as const;
-
-function docker(args: string[]) {
-  return run('docker', args, { env, quiet: true });
-}
 
 /** wrk's summary, parsed: requests/s, p99 latency and every kind of error it counts. */
 export function parseWrk(output: string): { rps: number; p99: string; errors: number; requests: number } {

@@ -20,6 +20,20 @@ quiet() {
   fi
 }
 
+# stop_pidfile FILE NAME [SECONDS]: stops the process FILE names, only if it is still the
+# NAME we started (a pid can be reused), waits for it to end (10 s unless told), drops FILE.
+stop_pidfile() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 0
+  if [ -n "$pid" ] && [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = "$2" ]; then
+    kill "$pid"
+    for _ in $(seq $(( ${3:-10} * 10 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    ! kill -0 "$pid" 2>/dev/null || die "$2 $pid still running after ${3:-10} s"
+    log "stopped $2 (pid $pid)"
+  fi
+  rm -f "$1"
+}
+
 is_root() { [ "$(id -u)" -eq 0 ]; }
 can_apt() { is_root && command -v apt-get >/dev/null; }
 

@@ -28,20 +28,9 @@ PORT=3456
 BACKEND_PORT=3457
 NX_VERSION=24.0.6
 
-stop_pid() { # stop_pid FILE NAME: only the process we started
-  local pid
-  pid=$(cat "$1" 2>/dev/null) || return 0
-  if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = "$2" ]; then
-    kill "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    log "stopped $2 (pid $pid)"
-  fi
-  rm -f "$1"
-}
-
 VERIFY_NX=0
 case "${1:-}" in
-  --stop) stop_pid "$DIR/nginx.pid" nginx; stop_pid "$DIR/backend.pid" node; exit 0 ;;
+  --stop) stop_pidfile "$DIR/nginx.pid" nginx; stop_pidfile "$DIR/backend.pid" node; exit 0 ;;
   --verify-nx) VERIFY_NX=1 ;;
   "") ;;
   *) die "usage: $0 [--verify-nx | --stop]" ;;
@@ -74,7 +63,7 @@ wait_code() { # wait_code URL WANT LOG WHAT
 BACKEND_URL="http://127.0.0.1:$BACKEND_PORT/v8/artifacts/0?slug=nx"
 case "$(code "$BACKEND_URL")" in
   404 | 200) log "backend already running on 127.0.0.1:$BACKEND_PORT" ;;
-  401) stop_pid "$DIR/backend.pid" node ;& # started with another token
+  401) stop_pidfile "$DIR/backend.pid" node ;& # started with another token
   *)
     setsid nohup env NODE_ENV=production HOST=127.0.0.1 PORT=$BACKEND_PORT AUTH_MODE=static TURBO_TOKEN="$TOKEN" \
       STORAGE_PROVIDER=local STORAGE_PATH="$DIR/data" STORAGE_PATH_USE_TMP_FOLDER=false BODY_LIMIT=2147483648 \

@@ -23,16 +23,7 @@ PROBE_IMAGE=local/distroless-static:debian12
 
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true; }
 
-stop_registry() { # stop_registry DIR: only the process we started (pid file + name)
-  local pid
-  pid=$(cat "$1/pid" 2>/dev/null) || return 0
-  if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = docker-registry ]; then
-    kill "$pid"
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-    log "stopped registry pid $pid ($1)"
-  fi
-  rm -f "$1/pid"
-}
+stop_registry() { stop_pidfile "$1/pid" docker-registry; } # stop_registry DIR
 
 case "${1:-}" in
   --stop) stop_registry "$OPEN"; stop_registry "$AUTH"; exit 0 ;;

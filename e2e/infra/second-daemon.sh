@@ -34,14 +34,8 @@ DB=("$DOCKER" -H "unix://$SOCK")
 answers() { "${DB[@]}" info >/dev/null 2>&1; }
 
 stop() {
-  local pid
-  pid=$(cat "$DIR/docker.pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = dockerd ]; then
-    kill "$pid" # dockerd stops its containers (10 s grace each) and its containerd
-    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    ! kill -0 "$pid" 2>/dev/null || die "dockerd $pid still running after 30 s; see $DIR/dockerd.log"
-    log "stopped dockerd $pid"
-  fi
+  # dockerd stops its containers (10 s grace each) and its containerd: up to 30 s
+  stop_pidfile "$DIR/docker.pid" dockerd 30
   # dockerd leaves its network namespace handle (exec/netns/default) mounted
   awk -v d="$DIR/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l
   while iptables -C "${RULE[@]}" 2>/dev/null; do iptables -D "${RULE[@]}"; done
