@@ -9,6 +9,7 @@ import {
   exactLockfile,
   planBuildContext,
   pruneRootManifest,
+  sanitizeCargoConfigs,
   sha256,
   syncContext,
   vendorCrates,
@@ -85,6 +86,36 @@ describe('pruneRootManifest', () => {
     expect(doc.dependencies).toEqual({ core: { path: 'libs/core' } });
     expect(doc.bin).toEqual([{ name: 'app', path: 'src/main.rs' }]);
     expect(doc.workspace.members).toEqual(['libs/core']);
+  });
+});
+
+describe('sanitizeCargoConfigs', () => {
+  let ws: string;
+  beforeEach(() => (ws = makeTempDir()));
+  afterEach(() => removeDir(ws));
+
+  it('moves every Cargo config, at any depth, into the generated files without its secrets', () => {
+    writeFiles(ws, {
+      '.cargo/config.toml': '[registry]\ntoken = "s3cret"\n\n[build]\njobs = 2\n',
+      'services/api/.cargo/config': '[registries.x]\nindex = "https://u:s3cret@x.example.com/index"\n',
+      'services/api/src/config.rs': '\n',
+      'services/api/cargo/config.toml': 'not a cargo config = 1\n',
+    });
+    const files = new Map(
+      ['.cargo/config.toml', 'services/api/.cargo/config', 'services/api/src/config.rs', 'services/api/cargo/config.toml'].map((f) => [f, { source: join(ws, f) }]),
+    );
+    const generated = new Map<string, string>();
+    expect(sanitizeCargoConfigs(files, generated)).toEqual([
+      { file: '.cargo/config.toml', removed: ['registry.token'] },
+      { file: 'services/api/.cargo/config', removed: ['registries.x.index (user information)'] },
+    ]);
+    expect([...files.keys()]).toEqual(['services/api/src/config.rs', 'services/api/cargo/config.toml']);
+    expect(generated).toEqual(
+      new Map([
+        ['.cargo/config.toml', '[build]\njobs = 2\n'],
+        ['services/api/.cargo/config', '[registries.x]\nindex = "https://x.example.com/index"\n'],
+      ]),
+    );
   });
 });
 

@@ -13,9 +13,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { sanitizeCargoConfig } from '../cargo/cargo-config';
 import { pruneLockfile } from '../cargo/lockfile';
 import { dependencyClosure, type CargoWorkspaceModel } from '../cargo/workspace';
+import { credentialKind, type KeptOut } from '../secrets/credential-files';
 import { ALWAYS_EXCLUDED, isIgnored, parseDockerignore, type IgnoreRule } from './dockerignore';
+import type { GitFiles } from './git-files';
 
 /**
  * A monorepo-pruned build context: the Cargo workspace reduced to one service's
@@ -100,9 +103,20 @@ interface SourceEntry {
   source: string;
 }
 
+/** What else decides which files enter, besides .dockerignore and the built-in exclusions. */
+export interface ContextFilter {
+  /** The files git lists (see listGitFiles): nothing else enters. Outside git, undefined. */
+  git?: GitFiles;
+  /** Receives every credential file kept out (see credentialKind), for the warning. */
+  keptOut?: KeptOut[];
+  /** Also walk into crates nested in a crate folder (a whole-workspace context). */
+  nestedCrates?: boolean;
+}
+
 /**
- * Lists the files of each crate folder (not those of other crates nested inside it),
- * skipping what .dockerignore and the built-in exclusions name.
+ * Lists the files of each crate folder (not those of other crates nested inside it):
+ * only what git lists when there is git, never a credential file, and nothing that
+ * .dockerignore or the built-in exclusions name.
  */
 export function collectCrateFiles(
   workspaceAbs: string,
@@ -110,27 +124,80 @@ export function collectCrateFiles(
   rules: IgnoreRule[],
   /** Root files the context gets a generated version of (the pruned Cargo.toml and Cargo.lock). */
   generatedRootFiles: Set<string> = new Set(),
+  filter: ContextFilter = {},
 ): Map<string, SourceEntry> {
   const files = new Map<string, SourceEntry>();
   const always = parseDockerignore(ALWAYS_EXCLUDED.join('\n'));
   const crateSet = new Set(crateDirs);
+  const { git } = filter;
+  const submodules = new Set<string>();
+  const visible = (relPath: string, isDir: boolean) => {
+    if (!git) return true;
+    if (!isDir) return git.files.has(relPath);
+    if (git.files.has(relPath) && !submodules.has(relPath)) {
+      submodules.add(relPath);
+      git.addSubmodule(relPath);
+    }
+    return git.folders.has(relPath);
+  };
+  const keepOut = (relPath: string, isDir: boolean, what: string) => {
+    if (!isDir) return void filter.keptOut?.push({ path: relPath, what });
+    for (const entry of readdirSync(join(workspaceAbs, relPath), { withFileTypes: true })) {
+      const inner = `${relPath}/${entry.name}`;
+      if (entry.isDirectory() || entry.isFile()) {
+        if (visible(inner, entry.isDirectory())) keepOut(inner, entry.isDirectory(), what);
+      }
+    }
+  };
   const walk = (relDir: string, ownerDir: string) => {
     const absDir = join(workspaceAbs, relDir);
     for (const entry of readdirSync(absDir, { withFileTypes: true })) {
       const relPath = relDir === '.' ? entry.name : `${relDir}/${entry.name}`;
+      const isDir = entry.isDirectory();
+      if (!isDir && !entry.isFile()) continue;
+      if (!visible(relPath, isDir)) continue;
+      const what = credentialKind(relPath, isDir);
+      if (what) {
+        keepOut(relPath, isDir, what);
+        continue;
+      }
       // The built-in exclusions cannot be re-included by a `!` pattern.
       if (isIgnored(always, relPath) || isIgnored(rules, relPath)) continue;
-      if (entry.isDirectory()) {
-        if (existsSync(join(workspaceAbs, relPath, 'Cargo.toml')) && relPath !== ownerDir) continue; // another crate
+      if (isDir) {
+        if (!filter.nestedCrates && existsSync(join(workspaceAbs, relPath, 'Cargo.toml')) && relPath !== ownerDir) continue; // another crate
         walk(relPath, ownerDir);
-      } else if (entry.isFile()) {
+      } else {
         if (generatedRootFiles.has(relPath)) continue;
         files.set(relPath, { source: join(workspaceAbs, relPath) });
       }
     }
   };
-  for (const dir of crateSet) walk(dir, dir);
+  for (const dir of crateSet) {
+    if (dir !== '.') visible(dir, true); // a crate that is a submodule
+    walk(dir, dir);
+  }
   return files;
+}
+
+/** `.cargo/config.toml` and `.cargo/config`, at any depth. */
+export function isCargoConfig(relPath: string): boolean {
+  return /(^|\/)\.cargo\/config(\.toml)?$/.test(relPath);
+}
+
+/**
+ * Moves every Cargo config among `files` into `generated`, without its secrets (see
+ * sanitizeCargoConfig); returns what each one lost.
+ */
+export function sanitizeCargoConfigs(files: Map<string, SourceEntry>, generated: Map<string, string>): Array<{ file: string; removed: string[] }> {
+  const report: Array<{ file: string; removed: string[] }> = [];
+  for (const [rel, { source }] of [...files]) {
+    if (!isCargoConfig(rel)) continue;
+    const { text, removed } = sanitizeCargoConfig(readFileSync(source, 'utf8'), rel);
+    files.delete(rel);
+    generated.set(rel, text);
+    report.push({ file: rel, removed });
+  }
+  return report;
 }
 
 function sameFile(a: string, b: string): boolean {

@@ -266,7 +266,7 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
   // Stand-ins for cargo and git. `cargo metadata` leaves the context's Cargo.lock as it is,
   // or writes `exactLock` when set, as cargo does when it trims the superset lockfile.
   let exactLock: string | undefined;
-  let git: { head?: string; dirty?: boolean };
+  let git: { head?: string; dirty?: boolean; remote?: string; lsFiles?: string[] };
   const VENDOR_SNIPPET = '\n[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n';
   const cargoCalls = () => execFileSyncMock.mock.calls.filter(([command]) => command === 'cargo').map(([, args, options]) => ({ args, cwd: options.cwd }));
 
@@ -317,10 +317,11 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
         writeFiles(options.cwd, { 'vendor/itoa-1.0.11/Cargo.toml': pkg('itoa'), 'vendor/itoa-1.0.11/.cargo-checksum.json': '{}' });
         return VENDOR_SNIPPET;
       }
+      if (command === 'git' && args[0] === 'ls-files' && git.lsFiles) return git.lsFiles.map((f) => `${f}\0`).join('');
       if (command === 'git' && git.head) {
         if (args[0] === 'rev-parse') return `${git.head}\n`;
         if (args[0] === 'status') return git.dirty ? ' M services/api/src/main.rs\n' : '';
-        if (args[0] === 'config') return 'https://example.com/org/shop.git\n';
+        if (args[0] === 'config') return `${git.remote ?? 'https://example.com/org/shop.git'}\n`;
       }
       throw new Error(`${command} ${args[0]}: not here`);
     });
@@ -465,10 +466,118 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
     expect(buildCalls()).toEqual([]);
   });
 
-  it('asks cargo nothing for the whole-workspace context', async () => {
+  it('asks cargo nothing for the whole-workspace context, a copy of the workspace without its secrets', async () => {
+    writeFiles(ws, { '.cargo/config.toml': '[registry]\ntoken = "s3cret"\n\n[build]\njobs = 2\n', 'id_ed25519': 'key\n' });
     await expect(run({ context: 'workspace' })).resolves.toEqual({ success: true });
     expect(cargoCalls()).toEqual([]);
-    expect(buildArgs().at(-1)).toBe(ws);
+    expect(buildArgs().at(-1)).toBe(contextDir());
+    for (const file of ['Cargo.toml', 'Cargo.lock', 'services/api/src/main.rs', 'services/worker/src/main.rs', 'libs/core/src/lib.rs']) {
+      expect(readFileSync(join(contextDir(), file), 'utf8')).toBe(readFileSync(join(ws, file), 'utf8'));
+    }
+    expect(existsSync(join(contextDir(), 'services/api/.env'))).toBe(false);
+    expect(existsSync(join(contextDir(), 'id_ed25519'))).toBe(false);
+    expect(readFileSync(join(contextDir(), '.cargo/config.toml'), 'utf8')).toBe('[build]\njobs = 2\n');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('kept 2 credential files out of the build context, as every build does, even for committed files: id_ed25519 (SSH private key), services/api/.env (dotenv file).'));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('api: .cargo/config.toml enters the build context without registry.token.'));
+  });
+
+  describe('keeps secrets out', () => {
+    const SECRETS = {
+      'services/api/id_rsa': 's3cret',
+      'services/api/.ssh/id_ed25519': 's3cret',
+      'services/api/.aws/credentials': 's3cret',
+      'services/api/.npmrc': 's3cret',
+      'services/api/cert.p12': 's3cret',
+      'services/api/service-account.json': 's3cret',
+      'libs/core/.git-credentials': 's3cret',
+    };
+    const contextFiles = () => readdirSync(contextDir(), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+
+    it('names every credential file it kept out of the context, and sends none to the engine', async () => {
+      writeFiles(ws, { ...SECRETS, 'services/api/src/keys.rs': 'pub fn keys() {}\n', 'services/api/src/secrets/mod.rs': '\n' });
+      await expect(run()).resolves.toEqual({ success: true });
+      expect(warn).toHaveBeenCalledWith(
+        "api: kept 8 credential files out of the build context, as every build does, even for committed files: libs/core/.git-credentials (git credentials), services/api/.aws/credentials (AWS credentials), services/api/.env (dotenv file), services/api/.npmrc (npm config), services/api/.ssh/id_ed25519 (SSH folder), services/api/cert.p12 (key or keystore), services/api/id_rsa (SSH private key), services/api/service-account.json (service account key). Move them out of the crate's folder (and out of git, if committed).",
+      );
+      for (const file of contextFiles()) expect(readFileSync(file, 'utf8')).not.toContain('s3cret');
+      expect(existsSync(join(contextDir(), 'services/api/src/keys.rs'))).toBe(true);
+      expect(existsSync(join(contextDir(), 'services/api/src/secrets/mod.rs'))).toBe(true);
+    });
+
+    it('takes only what git lists, asking git once, and warns only about credential files git would commit', async () => {
+      writeFiles(ws, { 'services/api/notes.txt': 's3cret', 'services/api/local/dump.sql': 's3cret', 'services/api/id_rsa': 's3cret' });
+      git.lsFiles = ['Cargo.toml', 'Cargo.lock', 'services/api/Cargo.toml', 'services/api/src/main.rs', 'services/api/Dockerfile', 'services/api/id_rsa', 'libs/core/Cargo.toml', 'libs/core/src/lib.rs'];
+      await expect(run()).resolves.toEqual({ success: true });
+      const lsFiles = execFileSyncMock.mock.calls.filter(([command, args]) => command === 'git' && args[0] === 'ls-files');
+      expect(lsFiles).toHaveLength(1);
+      expect(lsFiles[0][1]).toEqual(expect.arrayContaining(['--cached', '--others', '--exclude-standard', '--', 'libs/core', 'services/api']));
+      expect(lsFiles[0][2].cwd).toBe(ws);
+      expect(existsSync(join(contextDir(), 'services/api/src/main.rs'))).toBe(true);
+      expect(existsSync(join(contextDir(), 'services/api/notes.txt'))).toBe(false);
+      expect(existsSync(join(contextDir(), 'services/api/local'))).toBe(false);
+      // .env is not listed by git (ignored): it was never a candidate, so no warning names it.
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^api: kept a credential file out of the build context, .*: services\/api\/id_rsa \(SSH private key\)\./));
+    });
+
+    it('says so when git cannot list the files, and still keeps credential files out', async () => {
+      writeFiles(ws, { 'services/api/id_rsa': 's3cret' });
+      const fallback = execFileSyncMock.getMockImplementation()!;
+      execFileSyncMock.mockImplementation((command: string, args: string[], options: { cwd: string }) => {
+        if (command === 'git' && args[0] === 'ls-files') {
+          throw Object.assign(new Error('Command failed'), { status: 128, stderr: "fatal: detected dubious ownership in repository at '/ws'\n" });
+        }
+        return fallback(command, args, options);
+      });
+      await expect(run()).resolves.toEqual({ success: true });
+      expect(warn).toHaveBeenCalledWith(
+        "api: git could not list the workspace's files (fatal: detected dubious ownership in repository at '/ws'), so the build context cannot leave out what git ignores: only .dockerignore and the built-in exclusions apply. Fix git's access to the repository (e.g. `git config --global --add safe.directory <path>`).",
+      );
+      expect(existsSync(join(contextDir(), 'services/api/id_rsa'))).toBe(false);
+    });
+
+    it('enters the Cargo config without tokens or credentials, and vendoring still points Cargo at the vendored crates', async () => {
+      writeFiles(ws, {
+        '.cargo/config.toml':
+          '[registries.private]\nindex = "sparse+https://ci:s3cret@cargo.example.com/index/"\ntoken = "s3cret"\n\n[registry]\ntoken = "s3cret"\n\n[build]\nrustflags = ["-C", "opt-level=3"]\n',
+      });
+      await expect(run({ vendor: true })).resolves.toEqual({ success: true });
+      const config = readFileSync(join(contextDir(), '.cargo/config.toml'), 'utf8');
+      expect(config).not.toContain('s3cret');
+      expect(config).toContain('[registries.private]\nindex = "sparse+https://cargo.example.com/index/"');
+      expect(config).toContain('[build]\nrustflags = [ "-C", "opt-level=3" ]');
+      expect(config).toContain(VENDOR_SNIPPET.trim());
+      expect(warn).toHaveBeenCalledWith(
+        "api: .cargo/config.toml enters the build context without registries.private.index (user information), registries.private.token, registry.token. Cargo on this machine still reads them; a secret in a committed file is in git's history: keep tokens in $CARGO_HOME/credentials.toml or CARGO_REGISTRIES_<NAME>_TOKEN.",
+      );
+      // cargo vendor ran in the context, under the workspace, whose own config it still reads.
+      expect(cargoCalls()[1].cwd.startsWith(ws)).toBe(true);
+    });
+
+    it('enters a Cargo config without secrets when nothing is vendored too, and fails on one it cannot read', async () => {
+      writeFiles(ws, { '.cargo/config': '[registry]\ntoken = "s3cret"\n[net]\nretry = 3\n' });
+      await expect(run()).resolves.toEqual({ success: true });
+      expect(readFileSync(join(contextDir(), '.cargo/config'), 'utf8')).toBe('[net]\nretry = 3\n');
+      writeFiles(ws, { '.cargo/config': '[registry\ntoken = "s3cret"\n' });
+      await expect(run()).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(expect.stringMatching(/^api: \.cargo\/config is not valid TOML \(.*\), so it cannot enter a build context without its secrets: fix it/));
+      expect(buildCalls()).toHaveLength(1);
+    });
+
+    it('labels the image with the git remote without its user information', async () => {
+      git = { head: '0123456789abcdef0123456789abcdef01234567', remote: 'https://ci:s3cret@git.example.com/org/shop.git' };
+      await expect(run({ labels: { docs: 'https://reader:s3cret@docs.example.com/api' } })).resolves.toEqual({ success: true });
+      expect(labels()['org.opencontainers.image.source']).toBe('https://git.example.com/org/shop.git');
+      expect(labels().docs).toBe('https://docs.example.com/api');
+      for (const args of [...calls(), ...dockerMock.mock.calls.map(([a]) => a)]) expect(args.join(' ')).not.toContain('s3cret');
+      expect(readFileSync(recordFile(), 'utf8')).not.toContain('s3cret');
+    });
+
+    it('prints an error without the user information of any URL in it', async () => {
+      nextBuild = { code: 1, stdout: '', stderr: 'error: failed to fetch `https://ci:s3cret@cargo.example.com/index/`\n' };
+      await expect(run()).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(expect.stringContaining('failed to fetch `https://cargo.example.com/index/`'));
+      expect(error.mock.calls.join('\n')).not.toContain('s3cret');
+    });
   });
 
   it('vendors the crates into the context on the host once, pointing Cargo at them, and records it', async () => {

@@ -5,14 +5,17 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
 import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
+import { sanitizeCargoConfig, sanitizedConfigMessage } from '../../cargo/cargo-config';
 import {
   collectCrateFiles,
   currentVendorSnippet,
   exactLockfile,
   planBuildContext,
+  sanitizeCargoConfigs,
   syncContext,
   vendorCrates,
   vendoredCargoConfig,
+  type ContextFilter,
 } from '../../docker/build-context';
 import { imageSize, pushTags } from '../../docker/container';
 import { checkDocker, chooseCli, currentCli, docker, formatBytes, lastLines, runDocker, useCli } from '../../docker/docker-cli';
@@ -20,7 +23,10 @@ import { parseDockerignore } from '../../docker/dockerignore';
 import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
 import { elfInterpreter } from '../../docker/elf';
 import { buildInvocation, chooseEngine, dockerfileForEngine, probeEngine, type BuildEngine } from '../../docker/engine';
+import { listGitFiles } from '../../docker/git-files';
 import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docker/image-record';
+import { keptOutMessage } from '../../secrets/credential-files';
+import { redactUrls } from '../../secrets/urls';
 import type { DockerBuildExecutorOptions } from './schema';
 
 export interface NormalizedBuildOptions {
@@ -176,6 +182,31 @@ function loadCrate(o: NormalizedBuildOptions, root: string): LoadedCrate {
   return { crate, model, workspaceAbs, readRoot };
 }
 
+/**
+ * What may enter a context: what git lists for `pathspecs` (one call), when the Cargo
+ * workspace is in a git work tree; credential files never.
+ */
+function contextFilter(o: NormalizedBuildOptions, workspaceAbs: string, pathspecs: string[]): ContextFilter & { keptOut: NonNullable<ContextFilter['keptOut']> } {
+  const listing = listGitFiles(workspaceAbs, pathspecs);
+  if (listing.kind === 'failed') {
+    logger.warn(
+      `${o.project}: git could not list the workspace's files (${listing.reason}), so the build context cannot leave out what git ignores: only .dockerignore and the built-in exclusions apply. Fix git's access to the repository (e.g. \`git config --global --add safe.directory <path>\`).`,
+    );
+  }
+  return { git: listing.kind === 'git' ? listing.files : undefined, keptOut: [] };
+}
+
+/** Warns about every credential file kept out and every Cargo config that lost secrets. */
+function reportFiltered(o: NormalizedBuildOptions, workspaceDir: string, filter: ReturnType<typeof contextFilter>, configs: Array<{ file: string; removed: string[] }>): void {
+  const shown = (rel: string) => posix.join(workspaceDir, rel);
+  const keptOut = keptOutMessage(o.project, filter.keptOut.map((k) => ({ ...k, path: shown(k.path) })));
+  if (keptOut) logger.warn(keptOut);
+  for (const { file, removed } of configs) {
+    const message = sanitizedConfigMessage(o.project, shown(file), removed);
+    if (message) logger.warn(message);
+  }
+}
+
 function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, settings: string[]): PreparedContext {
   const { model, workspaceAbs, readRoot } = loaded;
   const plan = planBuildContext(model, o.projectRoot, readRoot);
@@ -183,6 +214,7 @@ function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, s
   const rules = dockerignore ? parseDockerignore(dockerignore) : [];
   const sourcePaths = plan.crateDirs.map((d) => posix.join(plan.workspaceDir, d));
   const workDir = join(workspaceAbs, 'target', 'rust-docker', o.project);
+  const dir = join(workDir, 'context');
   const hashOf = (files: Map<string, { source: string }>, generated: Map<string, string>) =>
     contentHash(
       [...files].map(([rel, f]) => [rel, f.source]),
@@ -190,14 +222,21 @@ function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, s
     );
 
   if (o.context === 'workspace') {
-    const files = collectCrateFiles(workspaceAbs, ['.'], rules);
-    return { dir: workspaceAbs, workDir, hash: hashOf(files, new Map()), sourcePaths, summary: 'whole workspace' };
+    // The whole Cargo workspace, copied as the pruned one is: git-ignored and credential
+    // files stay out, and Cargo configs enter without secrets.
+    const filter = contextFilter(o, workspaceAbs, ['.']);
+    const files = collectCrateFiles(workspaceAbs, ['.'], rules, new Set(), { ...filter, nestedCrates: true });
+    const generated = new Map<string, string>();
+    reportFiltered(o, plan.workspaceDir, filter, sanitizeCargoConfigs(files, generated));
+    syncContext(dir, files, generated);
+    return { dir, workDir, hash: hashOf(files, generated), sourcePaths, summary: 'whole workspace' };
   }
 
-  const dir = join(workDir, 'context');
-  const files = collectCrateFiles(workspaceAbs, plan.crateDirs, rules, new Set(plan.generated.keys()));
-  for (const file of plan.copied) files.set(file, { source: join(workspaceAbs, file) });
+  const filter = contextFilter(o, workspaceAbs, plan.crateDirs.includes('.') ? ['.'] : [...plan.crateDirs, ...plan.copied]);
+  const files = collectCrateFiles(workspaceAbs, plan.crateDirs, rules, new Set(plan.generated.keys()), filter);
+  for (const file of plan.copied) if (!filter.git || filter.git.files.has(file)) files.set(file, { source: join(workspaceAbs, file) });
   const generated = new Map(plan.generated);
+  reportFiltered(o, plan.workspaceDir, filter, sanitizeCargoConfigs(files, generated));
   // Cargo's exact lockfile for the context's manifests (see exactLockfile).
   const manifests = [...files].filter(([rel]) => rel.endsWith('Cargo.toml')).map(([rel, f]) => `${rel}\0${readFileSync(f.source, 'utf8')}`);
   generated.set(
@@ -213,14 +252,16 @@ function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, s
     let snippet = currentVendorSnippet(dir, lockfile, stamp);
     vendorNote = ', vendored crates reused';
     if (snippet === undefined) {
-      // cargo vendor must see the user's own Cargo config, never a previous vendored one.
+      // cargo vendor must see the user's own Cargo config (here without its secrets; cargo
+      // still reads the original, which sits in a parent folder), never a previous vendored one.
       syncContext(dir, files, generated, ['vendor']);
       snippet = vendorCrates(dir, lockfile, stamp);
       vendorNote = ', crates vendored';
     }
-    const configFile = plan.copied.find((f) => f.startsWith('.cargo/'));
-    if (configFile) files.delete(configFile);
-    generated.set('.cargo/config.toml', vendoredCargoConfig(configFile && readRoot(configFile), snippet));
+    // Cargo reads `.cargo/config` over `.cargo/config.toml` when both exist.
+    const userConfig = generated.get('.cargo/config') ?? generated.get('.cargo/config.toml');
+    generated.delete('.cargo/config');
+    generated.set('.cargo/config.toml', sanitizeCargoConfig(vendoredCargoConfig(userConfig, snippet)).text);
   }
   syncContext(dir, files, generated, o.vendor ? ['vendor'] : []);
   return {
@@ -290,7 +331,8 @@ function labelsFor(o: NormalizedBuildOptions, loaded: LoadedCrate, root: string,
   if (revision) labels['org.opencontainers.image.revision'] = revision;
   const source = git(root, ['config', '--get', 'remote.origin.url']);
   if (source) labels['org.opencontainers.image.source'] = source;
-  return { ...labels, ...o.labels };
+  // A remote like https://user:token@host/org/repo.git: the token must not reach the image.
+  return Object.fromEntries(Object.entries({ ...labels, ...o.labels }).map(([key, value]) => [key, redactUrls(value)]));
 }
 
 
@@ -413,7 +455,7 @@ export default async function dockerBuildExecutor(
     );
     return { success: true };
   } catch (error) {
-    logger.error(`${o?.project ?? context.projectName}: ${(error as Error).message}`);
+    logger.error(`${o?.project ?? context.projectName}: ${redactUrls((error as Error).message)}`);
     return { success: false };
   }
 }
