@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { makeTempDir, removeDir, writeFiles } from '../testing/fixtures';
-import { ensureRecordedImage, HARDENING_ARGS, IMAGE_SOURCES, LOOPBACK, resolveImage, runArgs } from './container';
+import { ensureRecordedImage, HARDENING_ARGS, IMAGE_SOURCES, LOOPBACK, resolveImage, runArgs, runEnv } from './container';
 import { runDocker, type DockerResult } from './docker-cli';
 import { imageArchivePath, imageRecordPath, writeImageRecord, type ImageRecord } from './image-record';
 
@@ -24,15 +24,25 @@ describe('runArgs', () => {
       '-p',
       '127.0.0.1:3000:8080',
       '-e',
-      'PORT=8080',
+      'PORT',
       'api:latest',
     ]);
+    expect(runEnv({ containerPort: 8080 })).toEqual({ PORT: '8080' });
   });
 
-  it('runs detached with -d, passing extra environment before the image', () => {
-    const args = runArgs({ name: 'api-health', image: 'sha256:abc', hostPort: 49152, containerPort: 8081, env: { RUST_LOG: 'debug', A: 'b=c' }, detached: true });
-    expect(args).toEqual(['run', '-d', '--name', 'api-health', ...HARDENING_ARGS, '-p', '127.0.0.1:49152:8081', '-e', 'PORT=8081', '-e', 'RUST_LOG=debug', '-e', 'A=b=c', 'sha256:abc']);
+  it('runs detached with -d, naming the extra environment before the image, its values only in the environment of the CLI', () => {
+    const spec = { name: 'api-health', image: 'sha256:abc', hostPort: 49152, containerPort: 8081, env: { RUST_LOG: 'debug', A: 'b=c', DB_PASSWORD: 's3cret' }, detached: true };
+    const args = runArgs(spec);
+    expect(args).toEqual(['run', '-d', '--name', 'api-health', ...HARDENING_ARGS, '-p', '127.0.0.1:49152:8081', '-e', 'PORT', '-e', 'RUST_LOG', '-e', 'A', '-e', 'DB_PASSWORD', 'sha256:abc']);
     expect(args).not.toContain('--rm');
+    expect(args.join(' ')).not.toContain('s3cret');
+    expect(runEnv(spec)).toEqual({ PORT: '8081', RUST_LOG: 'debug', A: 'b=c', DB_PASSWORD: 's3cret' });
+  });
+
+  it('lets the env option set PORT, once', () => {
+    const spec = { name: 'x', image: 'x', hostPort: 1, containerPort: 8080, env: { PORT: 9090 }, detached: true };
+    expect(runArgs(spec).filter((a) => a === 'PORT')).toHaveLength(1);
+    expect(runEnv(spec)).toEqual({ PORT: '9090' });
   });
 
   it('never publishes on all interfaces', () => {
@@ -52,7 +62,7 @@ describe('runArgs', () => {
 
   it('leaves the hardening out with hardened: false', () => {
     const args = runArgs({ name: 'x', image: 'x:1', hostPort: 1, containerPort: 2, detached: false, hardened: false });
-    expect(args).toEqual(['run', '--rm', '--name', 'x', '-p', '127.0.0.1:1:2', '-e', 'PORT=2', 'x:1']);
+    expect(args).toEqual(['run', '--rm', '--name', 'x', '-p', '127.0.0.1:1:2', '-e', 'PORT', 'x:1']);
     for (const flag of ['--read-only', '--cap-drop', '--security-opt', '--tmpfs']) expect(args).not.toContain(flag);
   });
 });

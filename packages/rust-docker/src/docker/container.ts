@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { docker, lastLines, normalizeImageId, runDocker } from './docker-cli';
+import { containerEnvNames, containerEnvValues, type EnvOption } from './container-env';
+import { currentCli, docker, lastLines, normalizeImageId, runDocker } from './docker-cli';
 import { readImageRecord, imageRecordPath } from './image-record';
 
 /** Containers are published on loopback only: nothing a target starts is reachable from outside. */
@@ -12,7 +13,8 @@ export interface RunSpec {
   image: string;
   hostPort: number;
   containerPort: number;
-  env?: Record<string, string | number | boolean>;
+  /** Values may refer to this process's environment: `${NAME}` (see container-env). */
+  env?: EnvOption;
   /** Start detached (`-d`); otherwise attached, streaming logs. */
   detached: boolean;
   /** Run as production should: read-only root, no capabilities, no privilege escalation. */
@@ -26,10 +28,15 @@ export function runArgs(spec: RunSpec): string[] {
   const args = ['run', spec.detached ? '-d' : '--rm', '--name', spec.name];
   if (spec.hardened ?? true) args.push(...HARDENING_ARGS);
   args.push('-p', `${LOOPBACK}:${spec.hostPort}:${spec.containerPort}`);
-  const env = { PORT: String(spec.containerPort), ...spec.env };
-  for (const [key, value] of Object.entries(env)) args.push('-e', `${key}=${String(value)}`);
+  // Names only: the values travel in the CLI's environment (see runEnv), never in an argv.
+  for (const name of containerEnvNames(spec.containerPort, spec.env, currentCli())) args.push('-e', name);
   args.push(spec.image);
   return args;
+}
+
+/** The environment the CLI running `runArgs(spec)` needs: the container's variables and their values. */
+export function runEnv(spec: Pick<RunSpec, 'containerPort' | 'env'>, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return containerEnvValues(spec.containerPort, spec.env, hostEnv, currentCli());
 }
 
 /** Asks the kernel for a free loopback port. */

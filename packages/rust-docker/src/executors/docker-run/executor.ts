@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { spawn } from 'node:child_process';
 import { checkDocker, chooseCli, currentCli, runDocker, useCli } from '../../docker/docker-cli';
-import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
+import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs, runEnv } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { DockerRunExecutorOptions } from './schema';
 
@@ -21,6 +21,8 @@ export default async function* dockerRunExecutor(
   const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
   try {
     useCli(chooseCli(options.engine));
+    // Checked (and every ${NAME} resolved) before the engine is asked anything.
+    const containerEnv = runEnv({ containerPort: port, env: options.env });
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
@@ -36,6 +38,7 @@ export default async function* dockerRunExecutor(
     logger.info(`${project}: running ${label} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
     const child = spawn(currentCli(), runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened }), {
       stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...containerEnv },
     });
     const stop = () => {
       void runDocker(['stop', name]);

@@ -10,6 +10,7 @@ import {
   removeContainer,
   resolveImage,
   runArgs,
+  runEnv,
 } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { HealthCheckExecutorOptions } from './schema';
@@ -67,6 +68,8 @@ export default async function healthCheckExecutor(
 
   try {
     useCli(chooseCli(options.engine));
+    // Checked (and every ${NAME} resolved) before the engine is asked anything.
+    const containerEnv = runEnv({ containerPort: port, env: options.env });
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
@@ -74,7 +77,7 @@ export default async function healthCheckExecutor(
     const url = `http://${LOOPBACK}:${hostPort}${path}`;
     const t0 = Date.now();
     started = true;
-    starting = docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened }));
+    starting = docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened }), { env: containerEnv });
     await starting;
     let last: ProbeResult | undefined;
     let nextStateCheck = 0;
