@@ -11,6 +11,7 @@ source "$here/lib.sh"
 
 "$here/docker-engine.sh"
 "$here/hadolint.sh"
+"$here/strace.sh"
 "$here/base-images.sh" "$@"
 "$here/registry.sh"
 "$here/nx-cache-server.sh"

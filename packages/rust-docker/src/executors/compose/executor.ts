@@ -5,6 +5,7 @@ import { join, posix, relative } from 'node:path';
 import { COMPOSE_FILE } from '../../compose/compose-file';
 import { checkDocker, docker, lastLines, runCommand, runDocker, type DockerResult } from '../../docker/docker-cli';
 import type { ComposeExecutorOptions } from './schema';
+import { redactUrls } from '../../secrets/urls';
 
 /** `docker compose` (v2) when the plugin is there, else `docker-compose` (v1). */
 export interface ComposeCli {
@@ -94,7 +95,7 @@ export default async function composeExecutor(options: ComposeExecutorOptions, c
     logger.info(`${shown}: ${current.length} service(s) up and healthy with ${cli.version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return { success: true };
   } catch (error) {
-    logger.error(`${shown}: ${(error as Error).message}`);
+    logger.error(`${shown}: ${redactUrls((error as Error).message)}`);
     if (cli && options.command === 'up') {
       // Nothing is left running after a failure; the logs say why it failed.
       const logs = await compose(cli, file, ['logs', '--no-color', '--tail', '30', ...services]);

@@ -5,6 +5,7 @@ import { ensureRecordedImage, pushTags } from '../../docker/container';
 import { checkDocker, chooseCli, useCli, docker } from '../../docker/docker-cli';
 import { imageRecordPath, readImageRecord } from '../../docker/image-record';
 import type { DockerPushExecutorOptions } from './schema';
+import { redactUrls } from '../../secrets/urls';
 
 /** Pushes the recorded image; the digest goes to push.json beside the record. */
 export default async function dockerPushExecutor(options: DockerPushExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -26,7 +27,7 @@ export default async function dockerPushExecutor(options: DockerPushExecutorOpti
     logger.info(`${project}: pushed ${[...record.tags, ...extra].join(', ')} (${digest ?? 'no digest reported'}) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${relative(context.root, pushFile)}`);
     return { success: true };
   } catch (error) {
-    logger.error(`${project}: ${(error as Error).message}`);
+    logger.error(`${project}: ${redactUrls((error as Error).message)}`);
     return { success: false };
   }
 }

@@ -4,6 +4,7 @@ import { checkDocker, chooseCli, currentCli, runDocker, useCli } from '../../doc
 import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs, runEnv } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { DockerRunExecutorOptions } from './schema';
+import { redactUrls } from '../../secrets/urls';
 
 /**
  * Runs the image attached, like `docker run --rm`, until the container exits or Nx is
@@ -53,7 +54,7 @@ export default async function* dockerRunExecutor(
     logger.info(`${project}: container ${name} exited with code ${code}`);
     yield { success: code === 0 || code === 143 || code === 130 };
   } catch (error) {
-    logger.error(`${project}: ${(error as Error).message}`);
+    logger.error(`${project}: ${redactUrls((error as Error).message)}`);
     yield { success: false };
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { HealthCheckExecutorOptions } from './schema';
+import { redactUrls } from '../../secrets/urls';
 
 export interface ProbeResult {
   status: number;
@@ -100,7 +101,7 @@ export default async function healthCheckExecutor(
     const seen = last ? `last answer ${last.status} ${last.body.trim().slice(0, 120)}` : 'no answer';
     throw new Error(`not healthy after ${deadlineMs / 1000} s (GET ${path} expects ${expectStatus} and a body matching ${expectBody}; ${seen})`);
   } catch (error) {
-    logger.error(`${project}: health check failed: ${(error as Error).message}`);
+    logger.error(`${project}: health check failed: ${redactUrls((error as Error).message)}`);
     if (started) {
       const logs = await containerLogs(name, 30);
       logger.error(logs ? `last log lines of ${name}:\n${logs}` : `${name} wrote no logs`);

@@ -422,6 +422,7 @@ describe('ci generator: invalid options leave the tree unchanged', () => {
     [{ push: true }, '--push needs --registry, the registry to log in to (e.g. --registry ghcr.io or --registry registry.example.com:5000).'],
     [{ push: true, registry: 'ghcr.io/acme' }, /--registry "ghcr.io\/acme" is not a registry host/],
     [{ push: true, registry: 'ghcr.io; curl evil' }, /is not a registry host/],
+    [{ push: true, registry: 'https://bot:s3cret@ghcr.io' }, /^--registry "https:\/\/ghcr\.io" is not a registry host/],
     [{ nodeVersion: 'lts' }, /--nodeVersion "lts" is not a Node.js version/],
     [{ nodeVersion: '20.19' }, /is not a Node.js version: use a major version \(20\) or an exact one \(20.19.0\)/],
     [{ defaultBranch: "main' || true" }, /--defaultBranch "main' \|\| true" is not a branch name/],

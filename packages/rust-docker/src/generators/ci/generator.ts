@@ -2,6 +2,7 @@ import { formatFiles, logger, readNxJson, type Tree } from '@nx/devkit';
 import { Document, isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { DEFAULT_PLUGIN_OPTIONS, ensureLines, PLUGIN_NAME } from '../init/generator';
 import type { CiGeneratorSchema } from './schema';
+import { redactUrls } from '../../secrets/urls';
 
 /**
  * `nx g @org/rust-docker:ci`: a CI pipeline (GitHub Actions or GitLab CI) that checks out
@@ -115,7 +116,7 @@ const REGISTRY_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 function normalizeRegistry(value: unknown, push: boolean): string | undefined {
   const registry = value === undefined || value === null ? '' : String(value).trim();
   if (!push) {
-    if (registry) logger.warn(`--registry ${registry} is not used without --push.`);
+    if (registry) logger.warn(`--registry ${redactUrls(registry)} is not used without --push.`);
     return undefined;
   }
   if (!registry) {
@@ -123,7 +124,7 @@ function normalizeRegistry(value: unknown, push: boolean): string | undefined {
   }
   if (!REGISTRY_HOST.test(registry)) {
     throw new Error(
-      `--registry "${registry}" is not a registry host: give the host (and port) that \`docker login\` takes, e.g. ghcr.io or registry.example.com:5000; the image names come from the docker-build "image" option.`,
+      `--registry "${redactUrls(registry)}" is not a registry host: give the host (and port) that \`docker login\` takes, e.g. ghcr.io or registry.example.com:5000; the image names come from the docker-build "image" option.`,
     );
   }
   return registry;
