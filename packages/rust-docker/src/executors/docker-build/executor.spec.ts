@@ -519,6 +519,15 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^api: kept a credential file out of the build context, .*: services\/api\/id_rsa \(SSH private key\)\./));
     });
 
+    it('refuses a crate of the closure that git ignores, naming it and the way to find the rule', async () => {
+      git.lsFiles = ['Cargo.toml', 'Cargo.lock', 'services/api/Cargo.toml', 'services/api/src/main.rs'];
+      await expect(run()).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(
+        'api: libs/core/Cargo.toml is ignored by git, so a fresh clone has no such crate and neither does the build context, which takes only what git lists: un-ignore it (`git check-ignore -v libs/core/Cargo.toml` names the rule).',
+      );
+      expect(buildCalls()).toEqual([]);
+    });
+
     it('says so when git cannot list the files, and still keeps credential files out', async () => {
       writeFiles(ws, { 'services/api/id_rsa': 's3cret' });
       const fallback = execFileSyncMock.getMockImplementation()!;

@@ -233,6 +233,15 @@ function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, s
   }
 
   const filter = contextFilter(o, workspaceAbs, plan.crateDirs.includes('.') ? ['.'] : [...plan.crateDirs, ...plan.copied]);
+  for (const crateDir of plan.crateDirs) {
+    const manifest = posix.join(crateDir, 'Cargo.toml');
+    if (filter.git && !filter.git.files.has(manifest)) {
+      const shown = posix.join(plan.workspaceDir, manifest);
+      throw new Error(
+        `${shown} is ignored by git, so a fresh clone has no such crate and neither does the build context, which takes only what git lists: un-ignore it (\`git check-ignore -v ${shown}\` names the rule).`,
+      );
+    }
+  }
   const files = collectCrateFiles(workspaceAbs, plan.crateDirs, rules, new Set(plan.generated.keys()), filter);
   for (const file of plan.copied) if (!filter.git || filter.git.files.has(file)) files.set(file, { source: join(workspaceAbs, file) });
   const generated = new Map(plan.generated);
