@@ -22,6 +22,8 @@ import { elfInterpreter } from '../../docker/elf';
 import { buildInvocation, chooseEngine, dockerfileForEngine, probeEngine, type BuildEngine } from '../../docker/engine';
 import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docker/image-record';
 import type { DockerBuildExecutorOptions } from './schema';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 export interface NormalizedBuildOptions {
   project: string;
@@ -82,7 +84,7 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
     context: options.context ?? 'pruned',
     vendor: options.vendor ?? true,
     engine: options.engine ?? 'auto',
-    target: options.target ?? (strategy === 'prebuilt' ? 'prebuilt' : undefined),
+    target: options.stage ?? options.target ?? (strategy === 'prebuilt' ? 'prebuilt' : undefined),
     platform: options.platform,
     network: options.network,
     noCache: options.noCache ?? false,
@@ -294,7 +296,7 @@ function labelsFor(o: NormalizedBuildOptions, loaded: LoadedCrate, root: string,
 }
 
 
-export default async function dockerBuildExecutor(
+async function dockerBuildExecutor(
   options: DockerBuildExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
@@ -417,3 +419,5 @@ export default async function dockerBuildExecutor(
     return { success: false };
   }
 }
+
+export default receivingOptions(schema, dockerBuildExecutor);

@@ -5,9 +5,11 @@ import { ensureRecordedImage, pushTags } from '../../docker/container';
 import { checkDocker, chooseCli, useCli, docker } from '../../docker/docker-cli';
 import { imageRecordPath, readImageRecord } from '../../docker/image-record';
 import type { DockerPushExecutorOptions } from './schema';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 /** Pushes the recorded image; the digest goes to push.json beside the record. */
-export default async function dockerPushExecutor(options: DockerPushExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+async function dockerPushExecutor(options: DockerPushExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName!;
   const projectRoot = context.projectsConfigurations.projects[project].root;
   const recordFile = imageRecordPath(context.root, projectRoot);
@@ -30,3 +32,5 @@ export default async function dockerPushExecutor(options: DockerPushExecutorOpti
     return { success: false };
   }
 }
+
+export default receivingOptions(schema, dockerPushExecutor);

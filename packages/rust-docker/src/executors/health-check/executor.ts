@@ -13,6 +13,8 @@ import {
 } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { HealthCheckExecutorOptions } from './schema';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 export interface ProbeResult {
   status: number;
@@ -35,7 +37,7 @@ export function isHealthy(result: ProbeResult | undefined, expectStatus: number,
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export default async function healthCheckExecutor(
+async function healthCheckExecutor(
   options: HealthCheckExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
@@ -109,3 +111,5 @@ export default async function healthCheckExecutor(
     process.removeListener('SIGTERM', onSignal);
   }
 }
+
+export default receivingOptions(schema, healthCheckExecutor);
