@@ -1,11 +1,11 @@
-import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SKIPPED_DIRS } from '../cargo/load';
 import type { WatchPlan } from './watch-plan';
 
 /** Files editors write beside the real one while saving (vim's swap and probe files, backups). */
 export function isEditorNoise(name: string): boolean {
-  return /\.sw[a-p]$|~$|^\.#|^#.*#$|^4913$|\.tmp$/.test(name);
+  return /\.sw[a-px]$|~$|^\.#|^#.*#$|^4913$|\.tmp$/.test(name);
 }
 
 interface WatchedDir {
@@ -107,7 +107,8 @@ export class TreeWatcher {
     const entry = this.watched.get(dir);
     if (!entry || !filename || isEditorNoise(filename)) return;
     if (entry.whole ? SKIPPED_DIRS.has(filename) || filename.startsWith('.') : !entry.names.has(filename)) return;
-    const path = join(dir, filename);
+    // A removed watched folder reports itself by its own name.
+    const path = filename === basename(dir) && !existsSync(join(dir, filename)) && !existsSync(dir) ? dir : join(dir, filename);
     if (entry.whole && !this.watched.has(path)) {
       // A new folder (or one moved in): watch it and what it holds.
       let isDir = false;
