@@ -21,7 +21,7 @@ describe('selectionArgs', () => {
         allFeatures: true,
         noDefaultFeatures: true,
         profile: 'bench',
-        targetTriple: 'aarch64-unknown-linux-gnu',
+        triple: 'aarch64-unknown-linux-gnu',
       }),
     ).toEqual([
       '--package',
@@ -49,7 +49,7 @@ describe('selectionArgs', () => {
 
   it('gives fmt the package only, and tree no profile', () => {
     expect(selectionArgs('fmt', { package: 'api' })).toEqual(['--package', 'api']);
-    expect(selectionArgs('tree', { package: 'api', features: ['x'], targetTriple: 'x86_64-unknown-linux-gnu' })).toEqual([
+    expect(selectionArgs('tree', { package: 'api', features: ['x'], triple: 'x86_64-unknown-linux-gnu' })).toEqual([
       '--package',
       'api',
       '--features',
@@ -77,12 +77,12 @@ describe('validateCargoSelection', () => {
       bin: 'api_migrate',
       features: ['metrics', 'serde/derive', 'tokio-full', 'v1.2'],
       profile: 'release-lto',
-      targetTriple: 'x86_64-unknown-linux-gnu',
+      triple: 'x86_64-unknown-linux-gnu',
       toolchain: 'nightly-2026-01-01',
     });
     ok('build', { toolchain: '1.95' });
     ok('build', { toolchain: 'stable-x86_64-unknown-linux-gnu' });
-    ok('build', { targetTriple: 'specs/thumbv7em-custom.json' });
+    ok('build', { triple: 'specs/thumbv7em-custom.json' });
     ok('fmt', { package: 'api', toolchain: 'nightly', release: false, features: [] });
   });
 
@@ -90,7 +90,7 @@ describe('validateCargoSelection', () => {
     ['features', { features: ['--config=evil'] }, 'features "--config=evil" is not a feature name'],
     ['features', { features: 'metrics,-x' }, 'features "-x" is not a feature name'],
     ['profile', { profile: '-Zunstable' }, 'profile "-Zunstable" is not a Cargo profile: use "dev", "release"'],
-    ['targetTriple', { targetTriple: '--target-dir=/tmp' }, 'targetTriple "--target-dir=/tmp" is not a Rust target'],
+    ['triple', { triple: '--target-dir=/tmp' }, 'triple "--target-dir=/tmp" is not a Rust target'],
     ['toolchain', { toolchain: '-V' }, 'toolchain "-V" is not a rustup toolchain'],
     ['toolchain with +', { toolchain: '+nightly' }, 'give its name (without the "+")'],
     ['toolchain with a path', { toolchain: '../../bin' }, 'is not a rustup toolchain'],
@@ -103,7 +103,7 @@ describe('validateCargoSelection', () => {
   it('refuses options the command does not take, naming them', () => {
     refused('fmt', { features: ['x'] }, 'cargo fmt takes no features: remove it from the target');
     refused('fmt', { release: true }, 'cargo fmt takes no release');
-    refused('fmt', { targetTriple: 'x86_64-unknown-linux-gnu' }, 'cargo fmt takes no targetTriple');
+    refused('fmt', { triple: 'x86_64-unknown-linux-gnu' }, 'cargo fmt takes no triple');
     refused('tree', { profile: 'dev' }, 'cargo tree takes no profile');
     refused('tree', { bin: 'api' }, 'cargo tree takes no bin');
   });
@@ -112,7 +112,7 @@ describe('validateCargoSelection', () => {
 describe('describeSelection', () => {
   it('says what was chosen, for log lines', () => {
     expect(describeSelection({ release: true })).toBe(' --release');
-    expect(describeSelection({ profile: 'bench', targetTriple: 'aarch64-unknown-linux-gnu', features: 'a,b', noDefaultFeatures: true, toolchain: 'nightly' })).toBe(
+    expect(describeSelection({ profile: 'bench', triple: 'aarch64-unknown-linux-gnu', features: 'a,b', noDefaultFeatures: true, toolchain: 'nightly' })).toBe(
       ' --profile bench --target aarch64-unknown-linux-gnu --features a,b --no-default-features (+nightly)',
     );
     expect(describeSelection({})).toBe('');

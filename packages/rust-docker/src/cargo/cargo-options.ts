@@ -16,7 +16,7 @@ export interface CargoSelection {
   /** Cargo profile (`--profile`): `dev`, `release` or one of the workspace's own. */
   profile?: string;
   /** Rust target triple (`--target`), e.g. `aarch64-unknown-linux-gnu`, or a target spec `.json`. */
-  targetTriple?: string;
+  triple?: string;
   /** Rustup toolchain, run as `cargo +<toolchain>`: `stable`, `nightly`, `1.95`, `nightly-2026-01-01`. */
   toolchain?: string;
 }
@@ -27,12 +27,12 @@ type SelectionKey = keyof CargoSelection;
 
 /** The options each cargo command understands (fmt formats sources: it builds nothing). */
 const APPLIES: Record<CargoCommand, SelectionKey[]> = {
-  build: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'targetTriple', 'toolchain'],
-  check: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'targetTriple', 'toolchain'],
-  clippy: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'targetTriple', 'toolchain'],
-  test: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'targetTriple', 'toolchain'],
-  run: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'targetTriple', 'toolchain'],
-  tree: ['package', 'features', 'allFeatures', 'noDefaultFeatures', 'targetTriple', 'toolchain'],
+  build: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'triple', 'toolchain'],
+  check: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'triple', 'toolchain'],
+  clippy: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'triple', 'toolchain'],
+  test: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'triple', 'toolchain'],
+  run: ['package', 'bin', 'features', 'allFeatures', 'noDefaultFeatures', 'release', 'profile', 'triple', 'toolchain'],
+  tree: ['package', 'features', 'allFeatures', 'noDefaultFeatures', 'triple', 'toolchain'],
   fmt: ['package', 'toolchain'],
 };
 
@@ -69,15 +69,15 @@ export function validateCargoSelection(command: CargoCommand, selection: CargoSe
     if (!isSet(selection[key]) || APPLIES[command].includes(key)) continue;
     throw new Error(`cargo ${command} takes no ${key}: remove it from the target's options or the command line.`);
   }
-  const { package: pkg, bin, profile, targetTriple, toolchain } = selection;
+  const { package: pkg, bin, profile, triple, toolchain } = selection;
   if (pkg !== undefined && !PACKAGE.test(pkg)) refuse('package', pkg, 'a Cargo package', 'give its name as in Cargo.toml, e.g. "api" or "api@0.1.0"');
   if (bin !== undefined && !BIN.test(bin)) refuse('bin', bin, 'a binary name', 'give a [[bin]] name of the crate, e.g. "api"');
   for (const feature of featureList(selection.features)) {
     if (!FEATURE.test(feature)) refuse('features', feature, 'a feature name', 'use names such as "metrics" or "serde/derive", separated by commas');
   }
   if (profile !== undefined && !PROFILE.test(profile)) refuse('profile', profile, 'a Cargo profile', 'use "dev", "release" or a [profile.<name>] of Cargo.toml');
-  if (targetTriple !== undefined && !TRIPLE.test(targetTriple) && !TARGET_SPEC.test(targetTriple)) {
-    refuse('targetTriple', targetTriple, 'a Rust target', 'use a triple such as "x86_64-unknown-linux-gnu" (rustc --print target-list) or a target spec .json');
+  if (triple !== undefined && !TRIPLE.test(triple) && !TARGET_SPEC.test(triple)) {
+    refuse('triple', triple, 'a Rust target', 'use a triple such as "x86_64-unknown-linux-gnu" (rustc --print target-list) or a target spec .json');
   }
   if (toolchain !== undefined) {
     const hint = String(toolchain).startsWith('+') ? ` (without the "+")` : '';
@@ -111,7 +111,7 @@ export function selectionArgs(command: CargoCommand, selection: CargoSelection):
     if (selection.profile) args.push('--profile', selection.profile);
     else if (selection.release) args.push('--release');
   }
-  if (selection.targetTriple) args.push('--target', selection.targetTriple);
+  if (selection.triple) args.push('--target', selection.triple);
   return args;
 }
 
@@ -120,7 +120,7 @@ export function describeSelection(selection: CargoSelection): string {
   const parts: string[] = [];
   if (selection.profile) parts.push(`--profile ${selection.profile}`);
   else if (selection.release) parts.push('--release');
-  if (selection.targetTriple) parts.push(`--target ${selection.targetTriple}`);
+  if (selection.triple) parts.push(`--target ${selection.triple}`);
   const features = featureList(selection.features);
   if (features.length) parts.push(`--features ${features.join(',')}`);
   if (selection.allFeatures) parts.push('--all-features');

@@ -10,16 +10,25 @@ import { fromCommandLine, PRINT_OPTIONS_ENV, rawValues, receivingOptions, taskCo
  * option of one of these names never reaches the executor from the command line. The e2e
  * suite (options.e2e.ts) reads the same list from the installed nx's --help.
  */
-const NX_COMMAND_LINE_OPTIONS = [
+const NX_RUN_OPTIONS = [
   // nx run and the infix form
   'project', 'p', 'target', 't', 'configuration', 'c', 'help', 'version',
   // every task-running command
   'verbose', 'exclude', 'parallel', 'maxParallel', 'runner', 'prod', 'graph', 'nxBail', 'nxIgnoreCycles',
   'skipNxCache', 'disableNxCache', 'skipRemoteCache', 'disableRemoteCache', 'excludeTaskDependencies', 'skipSync',
   'cloud', 'dte', 'useAgents', 'agents', 'outputStyle', 'batch', 'tui', 'tuiAutoExit',
-  // run-many and affected
-  'targets', 'projects', 'all', 'files', 'stdin', 'uncommitted', 'untracked', 'base', 'head', 'explain',
 ];
+/** What run-many and affected take besides. */
+const NX_MANY_OPTIONS = ['targets', 'projects', 'all', 'files', 'stdin', 'uncommitted', 'untracked', 'base', 'head', 'explain'];
+
+/**
+ * yargs also keeps for Nx any unknown `--<word>-…` or `--<word>.…` whose first word is one
+ * of its names (`--target-triple` is swallowed as `--target`), so the first word of an
+ * option's kebab-case spelling must not be one either. `--all-features` is the one we keep,
+ * as cargo spells it: it works with `nx run` and `nx <target> <project>`; run-many and
+ * affected (where `--all` is Nx's) need `--allFeatures`, as the README says.
+ */
+const FIRST_WORD_ALLOWED_WITH_RUN_MANY = ['allFeatures'];
 
 const executorsDir = __dirname;
 const schemas: Array<[string, ExecutorSchema]> = readdirSync(executorsDir, { withFileTypes: true })
@@ -27,19 +36,25 @@ const schemas: Array<[string, ExecutorSchema]> = readdirSync(executorsDir, { wit
   .map((entry) => [entry.name, JSON.parse(readFileSync(join(executorsDir, entry.name, 'schema.json'), 'utf8')) as ExecutorSchema]);
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-const taken = new Set(NX_COMMAND_LINE_OPTIONS.flatMap((n) => [n, kebab(n)]));
+const spelled = (names: string[]) => new Set(names.flatMap((n) => [n, kebab(n)]));
+const takenByRun = spelled(NX_RUN_OPTIONS);
+const takenByMany = spelled(NX_MANY_OPTIONS);
 
 describe('executor option names', () => {
   it('finds every executor schema', () => {
     expect(schemas.map(([name]) => name).sort()).toEqual(['cargo', 'compose', 'docker-build', 'docker-push', 'docker-run', 'health-check', 'serve']);
   });
 
-  it.each(schemas)('%s: no option (or its --no- form) is a name Nx takes for itself', (_name, schema) => {
+  it.each(schemas)('%s: no option, its --no- form or the first word of its kebab-case spelling is a name Nx takes for itself', (_name, schema) => {
     const clashes = Object.keys(schema.properties).flatMap((option) => {
       const spellings = [option, kebab(option)];
       // `--no-x` is read as `x: false`: a `noX` option clashes when `x` is Nx's.
       if (/^no[A-Z]/.test(option)) spellings.push(option[2].toLowerCase() + option.slice(3));
-      return spellings.filter((s) => taken.has(s)).map((s) => `${option} (--${s})`);
+      const firstWord = kebab(option).split('-')[0];
+      const found = spellings.filter((s) => takenByRun.has(s) || takenByMany.has(s)).map((s) => `${option} (--${s})`);
+      if (firstWord !== kebab(option) && takenByRun.has(firstWord)) found.push(`${option} (--${firstWord}-…)`);
+      if (firstWord !== kebab(option) && takenByMany.has(firstWord) && !FIRST_WORD_ALLOWED_WITH_RUN_MANY.includes(option)) found.push(`${option} (--${firstWord}-…)`);
+      return found;
     });
     expect(clashes).toEqual([]);
   });
@@ -53,9 +68,9 @@ describe('executor option names', () => {
 
 describe('rawValues', () => {
   it('finds --name=value and --name value, in either spelling, stopping at --', () => {
-    const tokens = ['--toolchain=1.90', '--target-triple', 'x86_64-unknown-linux-gnu', '--tags', '1.0', '--tags=2', '--', '--tags=3'];
+    const tokens = ['--toolchain=1.90', '--output-path', 'dist/x', '--tags', '1.0', '--tags=2', '--', '--tags=3'];
     expect(rawValues(tokens, 'toolchain')).toEqual(['1.90']);
-    expect(rawValues(tokens, 'targetTriple')).toEqual(['x86_64-unknown-linux-gnu']);
+    expect(rawValues(tokens, 'outputPath')).toEqual(['dist/x']);
     expect(rawValues(tokens, 'tags')).toEqual(['1.0', '2']);
     expect(rawValues(tokens, 'env.PORT')).toEqual([]);
     expect(rawValues(['--env.WORKERS=04'], 'env.WORKERS')).toEqual(['04']);
@@ -89,7 +104,12 @@ describe('fromCommandLine', () => {
   it('takes back the text of string options Nx parsed as numbers', () => {
     const tokens = ['--toolchain=1.90', '--tags=81919e4', '--env.VERSION=1.10', '--env.WORKERS', '4', '--port=3000'];
     const { options } = fromCommandLine({ toolchain: 1.9, tags: 819190000, env: { VERSION: 1.1, WORKERS: 4, NAME: 'x' }, port: 3000 }, schema, tokens);
-    expect(options).toEqual({ toolchain: '1.90', tags: ['81919e4'], env: { VERSION: '1.10', WORKERS: '4', NAME: 'x' }, port: 3000 });
+    expect(options).toEqual({ toolchain: '1.90', tags: ['81919e4'], env: { VERSION: '1.10', WORKERS: 4, NAME: 'x' }, port: 3000 });
+  });
+
+  it('keeps a number that parsing did not change, for options that take numbers too', () => {
+    const tokens = ['--toolchain=1.95', '--env.WORKERS=4'];
+    expect(fromCommandLine({ toolchain: 1.95, env: { WORKERS: 4 } }, schema, tokens).options).toEqual({ toolchain: 1.95, env: { WORKERS: 4 } });
   });
 
   it('makes list options lists: repeated, comma-separated, or one value', () => {

@@ -7,8 +7,9 @@ import { logger, type ExecutorContext } from '@nx/devkit';
  * - `--no-cache` reaches the executor as `cache: false`, not `noCache: true` (yargs reads
  *   `--no-<name>` as a negation of `<name>`); the `no…` options take it back.
  * - Values that look like numbers are parsed as numbers before the schema is consulted
- *   (`--toolchain=1.90` arrives as 1.9, `--tags=81919e4` as 819190000): string options
- *   take the text back from the task's command line, which Nx keeps.
+ *   (`--toolchain=1.90` arrives as 1.9, `--tags=81919e4` as 819190000): options that take
+ *   text take it back from the task's command line, which Nx keeps, wherever parsing
+ *   changed it (a list option always gets its items as text).
  * - An option the executor does not have is a warning instead of silence.
  *
  * `RUST_DOCKER_PRINT_OPTIONS=1` makes every executor print the options it received and
@@ -103,14 +104,15 @@ export function fromCommandLine(received: Options, schema: ExecutorSchema, token
       if (raw.length) options[name] = raw.flatMap((r) => r.split(','));
       else if (!Array.isArray(value)) options[name] = String(value).split(',').filter(Boolean);
     } else if (acceptsString(property) && typeof value !== 'string') {
-      const raw = rawValues(tokens, name);
-      if (raw.length) options[name] = raw[raw.length - 1];
+      // Only where parsing changed the text (1.90 → 1.9); 3000000 stays a number.
+      const raw = rawValues(tokens, name).at(-1);
+      if (raw !== undefined && raw !== String(value)) options[name] = raw;
     } else if (stringValues(property) && value && typeof value === 'object' && !Array.isArray(value)) {
       const map = { ...(value as Options) };
       for (const [key, entry] of Object.entries(map)) {
         if (typeof entry === 'string') continue;
-        const raw = rawValues(tokens, `${name}.${key}`);
-        if (raw.length) map[key] = raw[raw.length - 1];
+        const raw = rawValues(tokens, `${name}.${key}`).at(-1);
+        if (raw !== undefined && raw !== String(entry)) map[key] = raw;
       }
       options[name] = map;
     }

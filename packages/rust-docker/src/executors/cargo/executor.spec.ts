@@ -91,7 +91,7 @@ describe('cargoArgs for run, check, fmt and the cargo options', () => {
   it('builds with every cargo option, the toolchain first', () => {
     expect(
       cargoArgs(
-        { command: 'build', release: true, profile: 'bench', targetTriple: 'aarch64-unknown-linux-gnu', features: 'a,b', allFeatures: true, noDefaultFeatures: true, toolchain: 'nightly', bin: 'api' },
+        { command: 'build', release: true, profile: 'bench', triple: 'aarch64-unknown-linux-gnu', features: 'a,b', allFeatures: true, noDefaultFeatures: true, toolchain: 'nightly', bin: 'api' },
         'api',
       ),
     ).toEqual([
@@ -114,7 +114,7 @@ describe('cargoArgs for run, check, fmt and the cargo options', () => {
   });
 
   it('lets an explicit target triple win over the host triple of a static build', () => {
-    expect(cargoArgs({ command: 'build', static: true, targetTriple: 'aarch64-unknown-linux-gnu' }, 'api', 'x86_64-unknown-linux-gnu')).toEqual([
+    expect(cargoArgs({ command: 'build', static: true, triple: 'aarch64-unknown-linux-gnu' }, 'api', 'x86_64-unknown-linux-gnu')).toEqual([
       'build',
       '--package',
       'api',
@@ -290,7 +290,7 @@ describe('cargoExecutor (rustc and cargo mocked)', () => {
     const exe = join(ws, 'target/aarch64-unknown-linux-gnu/bench/api');
     writeFiles(ws, { 'target/aarch64-unknown-linux-gnu/bench/api': 'bench binary' });
     cargoOutput.stdout = `${artifact(exe)}\n`;
-    const options = { command: 'build' as const, release: true, profile: 'bench', targetTriple: 'aarch64-unknown-linux-gnu', outputPath: 'dist/services/api/bin' };
+    const options = { command: 'build' as const, release: true, profile: 'bench', triple: 'aarch64-unknown-linux-gnu', outputPath: 'dist/services/api/bin' };
     await expect(cargoExecutor(options, context())).resolves.toEqual({ success: true });
     expect(execFileSyncMock).not.toHaveBeenCalled();
     expect(cargoCall().args).toEqual(['build', '--package', 'api', '--profile', 'bench', '--target', 'aarch64-unknown-linux-gnu', '--message-format=json-render-diagnostics']);

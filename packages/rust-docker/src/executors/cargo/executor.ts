@@ -10,7 +10,7 @@ import type { CargoExecutorOptions } from './schema';
 
 /** The cargo command line for a target; pure so the inferred targets can be tested. */
 export function cargoArgs(options: CargoExecutorOptions, packageName: string, hostTriple?: string): string[] {
-  const selection = { ...options, package: packageName, targetTriple: options.targetTriple ?? (options.static ? hostTriple : undefined) };
+  const selection = { ...options, package: packageName, triple: options.triple ?? (options.static ? hostTriple : undefined) };
   // An explicit --target keeps RUSTFLAGS away from build scripts and proc macros.
   const args: string[] = [...toolchainArgs(options), options.command, ...selectionArgs(options.command, selection)];
   if (options.command === 'build') args.push('--message-format=json-render-diagnostics');
@@ -60,7 +60,7 @@ async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorCon
   try {
     validateCargoOptions(options, packageName);
     const isStatic = options.static && options.command === 'build';
-    const args = cargoArgs(options, packageName, isStatic && !options.targetTriple ? hostTriple() : undefined);
+    const args = cargoArgs(options, packageName, isStatic && !options.triple ? hostTriple() : undefined);
     const env = isStatic ? { ...process.env, RUSTFLAGS: staticRustflags(process.env.RUSTFLAGS) } : process.env;
     result = await run(args, cwd, options.command === 'build', env);
   } catch (error) {
@@ -91,8 +91,8 @@ export function validateCargoOptions(options: CargoExecutorOptions, packageName 
   if (!COMMANDS.includes(options.command)) {
     throw new Error(`command "${options.command}" is not one this executor runs: use one of ${COMMANDS.join(', ')}.`);
   }
-  const { command, bin, features, allFeatures, noDefaultFeatures, release, profile, targetTriple, toolchain } = options;
-  validateCargoSelection(command, { package: packageName, bin, features, allFeatures, noDefaultFeatures, release, profile, targetTriple, toolchain });
+  const { command, bin, features, allFeatures, noDefaultFeatures, release, profile, triple, toolchain } = options;
+  validateCargoSelection(command, { package: packageName, bin, features, allFeatures, noDefaultFeatures, release, profile, triple, toolchain });
   if (options.outputPath !== undefined && command !== 'build') {
     throw new Error(`outputPath is for cargo build only: remove it from the ${command} target.`);
   }

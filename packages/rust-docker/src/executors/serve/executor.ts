@@ -1,5 +1,6 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { selectionArgs, toolchainArgs, validateCargoSelection, type CargoSelection } from '../../cargo/cargo-options';
 import { binaryArtifacts, type BinaryArtifact } from '../../cargo/messages';
@@ -139,7 +140,9 @@ async function* serveExecutor(options: ServeExecutorOptions, context: ExecutorCo
         logger.warn(`${o.project}: ${(error as Error).message}`);
       }
     }
-    loop.changed(files.map((f) => relative(context.root, f)));
+    // Editors save through temporary files: name the files that are there now, if any.
+    const present = files.filter((f) => existsSync(f));
+    loop.changed((present.length ? present : files).map((f) => relative(context.root, f)));
   });
   watcher.update(plan);
   // An exiting Nx must not leave the service holding its port.
