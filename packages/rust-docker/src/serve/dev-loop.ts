@@ -77,11 +77,6 @@ export class DevLoop {
     return service?.stop(this.deps.graceMs);
   }
 
-  /** Resolves when no build or swap is in progress (tests wait on it). */
-  async idle(): Promise<void> {
-    while (this.cycling) await this.cycling;
-  }
-
   private request(): void {
     this.pending = true;
     if (!this.cycling) this.cycling = this.cycle().finally(() => (this.cycling = undefined));

@@ -59,7 +59,7 @@ export class TreeWatcher {
     }
   }
 
-  /** Folders watched now (absolute), for tests and the start-up log line. */
+  /** Folders watched now (absolute). */
   watchedFolders(): string[] {
     return [...this.watched.keys()].sort();
   }
