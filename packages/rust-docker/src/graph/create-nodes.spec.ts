@@ -90,7 +90,7 @@ describe('createNodes', () => {
     expect(Object.keys(results.get('services/api/Cargo.toml')!.projects!)).toEqual(['services/api']);
     const api = projectOf(results.get('services/api/Cargo.toml'));
     expect(api).toEqual(expect.objectContaining({ root: 'services/api', name: 'api', projectType: 'application', tags: ['scope:billing', 'type:service'] }));
-    expect(Object.keys(api.targets!)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'docker-push', 'health-check']);
+    expect(Object.keys(api.targets!)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'docker-push', 'health-check', 'serve']);
     expect(api.targets!['docker-run'].options).toEqual({ port: 8081 });
     expect(api.targets!['health-check'].options).toEqual({ port: 8081 });
     expect(api.targets!.build.options.outputPath).toBe('dist/services/api/bin');
@@ -140,7 +140,7 @@ describe('createNodes', () => {
 
   it('uses the target names from the plugin options', async () => {
     const api = projectOf((await run(files, { buildTargetName: 'cargo-build', dockerBuildTargetName: 'image' })).get('services/api/Cargo.toml'));
-    expect(Object.keys(api.targets!)).toEqual(['cargo-build', 'test', 'lint', 'deps', 'image', 'docker-run', 'docker-push', 'health-check']);
+    expect(Object.keys(api.targets!)).toEqual(['cargo-build', 'test', 'lint', 'deps', 'image', 'docker-run', 'docker-push', 'health-check', 'serve']);
     expect(api.targets!['docker-run'].dependsOn).toEqual(['image']);
     expect(api.targets!['docker-push'].dependsOn).toEqual(['image']);
   });

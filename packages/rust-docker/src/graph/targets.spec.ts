@@ -46,6 +46,7 @@ describe('normalizePluginOptions', () => {
       dockerPushTargetName: 'docker-push',
       composeUpTargetName: 'compose-up',
       composeDownTargetName: 'compose-down',
+      serveTargetName: 'serve',
     });
   });
 
@@ -78,7 +79,7 @@ describe('crateProject', () => {
   });
 
   it('has cargo and docker targets, grouped', () => {
-    expect(Object.keys(targets)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'docker-push', 'health-check']);
+    expect(Object.keys(targets)).toEqual(['build', 'test', 'lint', 'deps', 'docker-build', 'docker-run', 'docker-push', 'health-check', 'serve']);
     expect(project.metadata?.targetGroups).toEqual({ Cargo: ['build', 'test', 'lint', 'deps'], Docker: ['docker-build', 'docker-run', 'health-check', 'docker-push'] });
   });
 
@@ -94,8 +95,9 @@ describe('crateProject', () => {
       dockerPushTargetName: 'publish',
       composeUpTargetName: 'up',
       composeDownTargetName: 'down',
+      serveTargetName: 'dev',
     });
-    expect(Object.keys(renamed.targets!)).toEqual(['cargo-build', 'cargo-test', 'clippy', 'tree', 'image', 'serve', 'publish', 'smoke']);
+    expect(Object.keys(renamed.targets!)).toEqual(['cargo-build', 'cargo-test', 'clippy', 'tree', 'image', 'serve', 'publish', 'smoke', 'dev']);
     expect(renamed.targets!.serve.dependsOn).toEqual(['image']);
     expect(renamed.targets!.smoke.dependsOn).toEqual(['image']);
     expect(renamed.targets!.publish.dependsOn).toEqual(['image']);
@@ -127,6 +129,31 @@ describe('crateProject', () => {
     );
     expect(targets['docker-push']).not.toHaveProperty('outputs');
     expect(targets['docker-push']).not.toHaveProperty('continuous');
+  });
+
+  it('makes serve a continuous, uncached target that runs the service on the host with its port', () => {
+    expect(targets.serve).toEqual(
+      expect.objectContaining({ executor: '@org/rust-docker:serve', continuous: true, cache: false, options: { package: 'api', port: 8081 } }),
+    );
+    expect(targets.serve).not.toHaveProperty('dependsOn');
+    expect(targets.serve.metadata?.description).toContain('PORT=8081');
+    expect(crateProject({ ...service, docker: { hasDockerignore: false } }, defaults).targets!.serve.options).toEqual({ package: 'api' });
+  });
+
+  it('leaves serve to a target of that name that is already there (docker-run renamed to serve)', () => {
+    const renamed = crateProject(service, { ...defaults, dockerRunTargetName: 'serve' });
+    expect(renamed.targets!.serve.executor).toBe('@org/rust-docker:docker-run');
+  });
+
+  it('gives libraries and crates without a Dockerfile no serve target', () => {
+    expect(crateProject(library, defaults).targets).not.toHaveProperty('serve');
+    expect(crateProject({ ...service, docker: undefined }, defaults).targets).not.toHaveProperty('serve');
+  });
+
+  it('builds in release by default, with a development configuration for the dev profile', () => {
+    expect(targets.build.defaultConfiguration).toBe('production');
+    expect(targets.build.configurations).toEqual({ development: { release: false }, production: { release: true } });
+    expect(targets.build.options.release).toBe(true);
   });
 
   it('makes docker-run a continuous target that depends on docker-build', () => {

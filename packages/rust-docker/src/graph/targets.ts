@@ -12,6 +12,7 @@ export interface RustDockerPluginOptions {
   dockerPushTargetName?: string;
   composeUpTargetName?: string;
   composeDownTargetName?: string;
+  serveTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<RustDockerPluginOptions>;
@@ -28,6 +29,7 @@ export function normalizePluginOptions(options: RustDockerPluginOptions | undefi
     dockerPushTargetName: options?.dockerPushTargetName ?? 'docker-push',
     composeUpTargetName: options?.composeUpTargetName ?? 'compose-up',
     composeDownTargetName: options?.composeDownTargetName ?? 'compose-down',
+    serveTargetName: options?.serveTargetName ?? 'serve',
   };
 }
 
@@ -93,6 +95,9 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       ...(facts.docker ? { static: true } : {}),
       ...(facts.bins.length ? { outputPath: outputPath(facts.root, 'bin') } : {}),
     },
+    // `nx run api:build:development` builds with the dev profile; production is `--release`.
+    configurations: { development: { release: false }, production: { release: true } },
+    defaultConfiguration: 'production',
     cache: true,
     inputs: cargoInputs,
     outputs: facts.bins.length ? [`{workspaceRoot}/${outputPath(facts.root, 'bin')}`] : [],
@@ -199,6 +204,21 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
         technologies: ['docker'],
         description: `Start ${facts.name} on a free loopback port, wait for GET /health to answer 200, report time-to-healthy, remove the container`,
         help: { command: 'docker run --help', example: { options: { timeout: 60, path: '/health' } } },
+      },
+    };
+  }
+
+  // The host dev loop of a service (an existing target of that name, e.g. a renamed docker-run, wins).
+  if (facts.docker && facts.bins.length && !targets[options.serveTargetName]) {
+    targets[options.serveTargetName] = {
+      executor: `${PLUGIN}:serve`,
+      options: { package: facts.packageName, ...(facts.docker.port ? { port: facts.docker.port } : {}) },
+      continuous: true,
+      cache: false,
+      metadata: {
+        technologies: ['rust'],
+        description: `cargo run ${facts.name} on the host with PORT${facts.docker.port ? `=${facts.docker.port}` : ''}; rebuilds on every change in its crates, Cargo.toml or Cargo.lock and swaps the process once the build succeeds`,
+        help: { command: 'cargo run --help', example: { options: { port: 3000, features: ['metrics'], env: { RUST_LOG: 'debug' } } } },
       },
     };
   }

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, removeDir, writeFiles } from '../../testing/fixtures';
-import cargoExecutor, { cargoArgs, executablesFromMessages, staticRustflags } from './executor';
+import cargoExecutor, { cargoArgs, executablesFromMessages, staticRustflags, validateCargoOptions } from './executor';
 
 // cargoExecutor runs below with rustc and cargo replaced: no process is started by these tests.
 jest.mock('node:child_process', () => ({
@@ -75,6 +75,67 @@ describe('cargoArgs', () => {
   it('lets tool args replace the default clippy lints', () => {
     expect(cargoArgs({ command: 'clippy', toolArgs: ['-D', 'clippy::pedantic'] }, 'api')).toEqual(['clippy', '--package', 'api', '--all-targets', '--', '-D', 'clippy::pedantic']);
     expect(cargoArgs({ command: 'clippy', toolArgs: [] }, 'api')).toEqual(['clippy', '--package', 'api', '--all-targets', '--', '-D', 'warnings']);
+  });
+});
+
+describe('cargoArgs for run, check, fmt and the cargo options', () => {
+  it('runs the crate with the program arguments after --', () => {
+    expect(cargoArgs({ command: 'run', bin: 'api', toolArgs: ['--port', '3000'] }, 'api')).toEqual(['run', '--package', 'api', '--bin', 'api', '--', '--port', '3000']);
+  });
+
+  it('checks and formats the crate', () => {
+    expect(cargoArgs({ command: 'check', features: ['metrics'] }, 'api')).toEqual(['check', '--package', 'api', '--features', 'metrics']);
+    expect(cargoArgs({ command: 'fmt', args: ['--check'] }, 'api')).toEqual(['fmt', '--package', 'api', '--check']);
+  });
+
+  it('builds with every cargo option, the toolchain first', () => {
+    expect(
+      cargoArgs(
+        { command: 'build', release: true, profile: 'bench', triple: 'aarch64-unknown-linux-gnu', features: 'a,b', allFeatures: true, noDefaultFeatures: true, toolchain: 'nightly', bin: 'api' },
+        'api',
+      ),
+    ).toEqual([
+      '+nightly',
+      'build',
+      '--package',
+      'api',
+      '--bin',
+      'api',
+      '--features',
+      'a,b',
+      '--all-features',
+      '--no-default-features',
+      '--profile',
+      'bench',
+      '--target',
+      'aarch64-unknown-linux-gnu',
+      '--message-format=json-render-diagnostics',
+    ]);
+  });
+
+  it('lets an explicit target triple win over the host triple of a static build', () => {
+    expect(cargoArgs({ command: 'build', static: true, triple: 'aarch64-unknown-linux-gnu' }, 'api', 'x86_64-unknown-linux-gnu')).toEqual([
+      'build',
+      '--package',
+      'api',
+      '--target',
+      'aarch64-unknown-linux-gnu',
+      '--message-format=json-render-diagnostics',
+    ]);
+  });
+});
+
+describe('validateCargoOptions', () => {
+  it('refuses a command it does not run, and outputPath outside build', () => {
+    expect(() => validateCargoOptions({ command: 'publish' as never })).toThrow('command "publish" is not one this executor runs: use one of build, test, clippy, tree, run, check, fmt.');
+    expect(() => validateCargoOptions({ command: 'test', outputPath: 'dist/x' })).toThrow('outputPath is for cargo build only: remove it from the test target.');
+  });
+
+  it('checks the package name it falls back to, and every cargo option', () => {
+    expect(() => validateCargoOptions({ command: 'build' }, '-x')).toThrow('package "-x" is not a Cargo package');
+    expect(() => validateCargoOptions({ command: 'build', toolchain: '+nightly' }, 'api')).toThrow('toolchain "+nightly" is not a rustup toolchain');
+    expect(() => validateCargoOptions({ command: 'fmt', features: ['x'] }, 'api')).toThrow('cargo fmt takes no features');
+    expect(() => validateCargoOptions({ command: 'build', profile: 'release', features: 'a,b', toolchain: '1.95' }, 'api')).not.toThrow();
   });
 });
 
@@ -223,6 +284,32 @@ describe('cargoExecutor (rustc and cargo mocked)', () => {
     expect(execFileSyncMock).not.toHaveBeenCalled();
     expect(cargoCall().args).toEqual(['test', '--package', 'api']);
     expect(cargoCall().env.RUSTFLAGS).toBe('-C target-cpu=native');
+  });
+
+  it('copies binaries from wherever a profile and target triple put them', async () => {
+    const exe = join(ws, 'target/aarch64-unknown-linux-gnu/bench/api');
+    writeFiles(ws, { 'target/aarch64-unknown-linux-gnu/bench/api': 'bench binary' });
+    cargoOutput.stdout = `${artifact(exe)}\n`;
+    const options = { command: 'build' as const, release: true, profile: 'bench', triple: 'aarch64-unknown-linux-gnu', outputPath: 'dist/services/api/bin' };
+    await expect(cargoExecutor(options, context())).resolves.toEqual({ success: true });
+    expect(execFileSyncMock).not.toHaveBeenCalled();
+    expect(cargoCall().args).toEqual(['build', '--package', 'api', '--profile', 'bench', '--target', 'aarch64-unknown-linux-gnu', '--message-format=json-render-diagnostics']);
+    expect(readFileSync(join(ws, 'dist/services/api/bin/api'), 'utf8')).toBe('bench binary');
+    expect(info).toHaveBeenCalledWith(
+      expect.stringMatching(/^cargo build api --profile bench --target aarch64-unknown-linux-gnu done in [\d.]+ s; api copied to dist\/services\/api\/bin$/),
+    );
+  });
+
+  it('refuses a bad option with one line and runs nothing', async () => {
+    await expect(cargoExecutor({ command: 'build', features: ['--config=x'] }, context())).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith('features "--config=x" is not a feature name: use names such as "metrics" or "serde/derive", separated by commas.');
+    expect(spawnMock).not.toHaveBeenCalled();
+  });
+
+  it('runs cargo with the toolchain and says what it ran', async () => {
+    await expect(cargoExecutor({ command: 'check', toolchain: 'nightly', noDefaultFeatures: true }, context())).resolves.toEqual({ success: true });
+    expect(cargoCall().args).toEqual(['+nightly', 'check', '--package', 'api', '--no-default-features']);
+    expect(info).toHaveBeenCalledWith(expect.stringMatching(/^cargo check api --no-default-features \(\+nightly\) done in [\d.]+ s$/));
   });
 
   it('fails with an install hint when rustc is missing, without running cargo', async () => {

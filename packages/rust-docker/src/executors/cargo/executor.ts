@@ -2,14 +2,17 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { binaryArtifacts } from '../../cargo/messages';
+import { describeSelection, selectionArgs, toolchainArgs, validateCargoSelection } from '../../cargo/cargo-options';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 import type { CargoExecutorOptions } from './schema';
 
 /** The cargo command line for a target; pure so the inferred targets can be tested. */
 export function cargoArgs(options: CargoExecutorOptions, packageName: string, hostTriple?: string): string[] {
-  const args: string[] = [options.command, '--package', packageName];
-  if (options.release) args.push('--release');
+  const selection = { ...options, package: packageName, triple: options.triple ?? (options.static ? hostTriple : undefined) };
   // An explicit --target keeps RUSTFLAGS away from build scripts and proc macros.
-  if (options.static && hostTriple) args.push('--target', hostTriple);
+  const args: string[] = [...toolchainArgs(options), options.command, ...selectionArgs(options.command, selection)];
   if (options.command === 'build') args.push('--message-format=json-render-diagnostics');
   if (options.command === 'clippy') args.push('--all-targets');
   args.push(...(options.args ?? []));
@@ -20,29 +23,7 @@ export function cargoArgs(options: CargoExecutorOptions, packageName: string, ho
 
 /** Binaries built from the manifest at `manifestPath`, read from cargo's JSON messages. */
 export function executablesFromMessages(stdout: string, manifestPath: string): string[] {
-  const out: string[] = [];
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const message = JSON.parse(line) as {
-        reason?: string;
-        executable?: string | null;
-        manifest_path?: string;
-        target?: { kind: string[] };
-      };
-      if (
-        message.reason === 'compiler-artifact' &&
-        message.executable &&
-        message.manifest_path === manifestPath &&
-        message.target?.kind.includes('bin')
-      ) {
-        out.push(message.executable);
-      }
-    } catch {
-      // a line of build-script output, not a cargo message
-    }
-  }
-  return out;
+  return binaryArtifacts(stdout, manifestPath).map((artifact) => artifact.executable);
 }
 
 /** `-C target-feature=+crt-static` added to the RUSTFLAGS already set. */
@@ -70,15 +51,16 @@ function run(args: string[], cwd: string, captureStdout: boolean, env: NodeJS.Pr
   });
 }
 
-export default async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectsConfigurations.projects[context.projectName!];
   const packageName = options.package ?? context.projectName!;
   const cwd = join(context.root, project.root);
   const started = Date.now();
   let result;
   try {
+    validateCargoOptions(options, packageName);
     const isStatic = options.static && options.command === 'build';
-    const args = cargoArgs(options, packageName, isStatic ? hostTriple() : undefined);
+    const args = cargoArgs(options, packageName, isStatic && !options.triple ? hostTriple() : undefined);
     const env = isStatic ? { ...process.env, RUSTFLAGS: staticRustflags(process.env.RUSTFLAGS) } : process.env;
     result = await run(args, cwd, options.command === 'build', env);
   } catch (error) {
@@ -97,9 +79,25 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     if (executables.length) mkdirSync(outDir, { recursive: true });
     for (const exe of executables) copyFileSync(exe, join(outDir, basename(exe)));
     const copied = executables.length ? `; ${executables.map((e) => basename(e)).join(', ')} copied to ${options.outputPath}` : '';
-    logger.info(`cargo build ${packageName}${options.release ? ' --release' : ''}${options.static ? ' (static)' : ''} done in ${seconds} s${copied}`);
+    logger.info(`cargo build ${packageName}${describeSelection(options)}${options.static ? ' (static)' : ''} done in ${seconds} s${copied}`);
   } else {
-    logger.info(`cargo ${options.command} ${packageName} done in ${seconds} s`);
+    logger.info(`cargo ${options.command} ${packageName}${describeSelection(options)} done in ${seconds} s`);
   }
   return { success: true };
 }
+
+/** Every option checked before cargo starts: the shared cargo ones, then this executor's own. */
+export function validateCargoOptions(options: CargoExecutorOptions, packageName = options.package): void {
+  if (!COMMANDS.includes(options.command)) {
+    throw new Error(`command "${options.command}" is not one this executor runs: use one of ${COMMANDS.join(', ')}.`);
+  }
+  const { command, bin, features, allFeatures, noDefaultFeatures, release, profile, triple, toolchain } = options;
+  validateCargoSelection(command, { package: packageName, bin, features, allFeatures, noDefaultFeatures, release, profile, triple, toolchain });
+  if (options.outputPath !== undefined && command !== 'build') {
+    throw new Error(`outputPath is for cargo build only: remove it from the ${command} target.`);
+  }
+}
+
+const COMMANDS: CargoExecutorOptions['command'][] = ['build', 'test', 'clippy', 'tree', 'run', 'check', 'fmt'];
+
+export default receivingOptions(schema, cargoExecutor);

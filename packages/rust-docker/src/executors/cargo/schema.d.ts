@@ -1,7 +1,7 @@
-export interface CargoExecutorOptions {
-  command: 'build' | 'test' | 'clippy' | 'tree';
-  package?: string;
-  release?: boolean;
+import type { CargoCommand, CargoSelection } from '../../cargo/cargo-options';
+
+export interface CargoExecutorOptions extends CargoSelection {
+  command: CargoCommand;
   static?: boolean;
   outputPath?: string;
   args?: string[];

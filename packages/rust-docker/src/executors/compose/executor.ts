@@ -6,6 +6,8 @@ import { COMPOSE_FILE } from '../../compose/compose-file';
 import { checkDocker, docker, lastLines, runCommand, runDocker, type DockerResult } from '../../docker/docker-cli';
 import type { ComposeExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 /** `docker compose` (v2) when the plugin is there, else `docker-compose` (v1). */
 export interface ComposeCli {
@@ -59,7 +61,7 @@ async function states(cli: ComposeCli, file: string, services: string[]): Promis
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export default async function composeExecutor(options: ComposeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+async function composeExecutor(options: ComposeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const projectRoot = context.projectsConfigurations.projects[context.projectName!].root;
   const file = join(context.root, options.file ?? posix.join(projectRoot, COMPOSE_FILE));
   const services = options.services ?? [];
@@ -106,3 +108,5 @@ export default async function composeExecutor(options: ComposeExecutorOptions, c
     return { success: false };
   }
 }
+
+export default receivingOptions(schema, composeExecutor);

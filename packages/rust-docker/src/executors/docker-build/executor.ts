@@ -28,6 +28,8 @@ import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docke
 import { keptOutMessage } from '../../secrets/credential-files';
 import { redactUrls } from '../../secrets/urls';
 import type { DockerBuildExecutorOptions } from './schema';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 export interface NormalizedBuildOptions {
   project: string;
@@ -88,7 +90,7 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
     context: options.context ?? 'pruned',
     vendor: options.vendor ?? true,
     engine: options.engine ?? 'auto',
-    target: options.target ?? (strategy === 'prebuilt' ? 'prebuilt' : undefined),
+    target: options.stage ?? options.target ?? (strategy === 'prebuilt' ? 'prebuilt' : undefined),
     platform: options.platform,
     network: options.network,
     noCache: options.noCache ?? false,
@@ -345,7 +347,7 @@ function labelsFor(o: NormalizedBuildOptions, loaded: LoadedCrate, root: string,
 }
 
 
-export default async function dockerBuildExecutor(
+async function dockerBuildExecutor(
   options: DockerBuildExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
@@ -468,3 +470,5 @@ export default async function dockerBuildExecutor(
     return { success: false };
   }
 }
+
+export default receivingOptions(schema, dockerBuildExecutor);

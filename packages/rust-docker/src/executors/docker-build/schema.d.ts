@@ -9,6 +9,8 @@ export interface DockerBuildExecutorOptions {
   context?: 'pruned' | 'workspace';
   vendor?: boolean;
   engine?: EngineRequest;
+  stage?: string;
+  /** The former name of `stage`, still read from configuration files (Nx maps it to `stage`). */
   target?: string;
   platform?: string;
   network?: string;

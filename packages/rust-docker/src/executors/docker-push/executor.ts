@@ -6,9 +6,11 @@ import { checkDocker, chooseCli, useCli, docker } from '../../docker/docker-cli'
 import { imageRecordPath, readImageRecord } from '../../docker/image-record';
 import type { DockerPushExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 /** Pushes the recorded image; the digest goes to push.json beside the record. */
-export default async function dockerPushExecutor(options: DockerPushExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+async function dockerPushExecutor(options: DockerPushExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName!;
   const projectRoot = context.projectsConfigurations.projects[project].root;
   const recordFile = imageRecordPath(context.root, projectRoot);
@@ -31,3 +33,5 @@ export default async function dockerPushExecutor(options: DockerPushExecutorOpti
     return { success: false };
   }
 }
+
+export default receivingOptions(schema, dockerPushExecutor);

@@ -5,13 +5,15 @@ import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, r
 import { containerPort } from '../../docker/dockerfile';
 import type { DockerRunExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 /**
  * Runs the image attached, like `docker run --rm`, until the container exits or Nx is
  * interrupted; an interrupt stops the container (SIGTERM, so the service shuts down
  * gracefully) and `--rm` removes it.
  */
-export default async function* dockerRunExecutor(
+async function* dockerRunExecutor(
   options: DockerRunExecutorOptions,
   context: ExecutorContext,
 ): AsyncGenerator<{ success: boolean; baseUrl?: string }> {
@@ -58,3 +60,5 @@ export default async function* dockerRunExecutor(
     yield { success: false };
   }
 }
+
+export default receivingOptions(schema, dockerRunExecutor);

@@ -15,6 +15,8 @@ import {
 import { containerPort } from '../../docker/dockerfile';
 import type { HealthCheckExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
+import { receivingOptions } from '../command-line';
+import schema from './schema.json';
 
 export interface ProbeResult {
   status: number;
@@ -37,7 +39,7 @@ export function isHealthy(result: ProbeResult | undefined, expectStatus: number,
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export default async function healthCheckExecutor(
+async function healthCheckExecutor(
   options: HealthCheckExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
@@ -113,3 +115,5 @@ export default async function healthCheckExecutor(
     process.removeListener('SIGTERM', onSignal);
   }
 }
+
+export default receivingOptions(schema, healthCheckExecutor);
