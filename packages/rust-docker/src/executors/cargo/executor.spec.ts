@@ -206,7 +206,7 @@ describe('cargoExecutor (rustc and cargo mocked)', () => {
     expect(call.args).toEqual(['build', '--package', 'api', '--release', '--target', HOST, '--message-format=json-render-diagnostics']);
     expect(call.env.RUSTFLAGS).toBe('-C target-cpu=native -C target-feature=+crt-static');
     expect(process.env.RUSTFLAGS).toBe('-C target-cpu=native'); // its own environment is untouched
-    expect(readdirSync(join(ws, 'dist/services/api/bin')).sort()).toEqual(['api', 'api-migrate']);
+    expect(readdirSync(join(ws, 'dist/services/api/bin')).sort()).toEqual(['.rust-docker-outputs.json', 'api', 'api-migrate']);
     expect(readFileSync(join(ws, 'dist/services/api/bin/api'), 'utf8')).toBe('binary');
     expect(info).toHaveBeenCalledWith(expect.stringMatching(/^cargo build api --release \(static\) done in [\d.]+ s; api, api-migrate copied to dist\/services\/api\/bin$/));
   });

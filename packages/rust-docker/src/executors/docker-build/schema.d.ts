@@ -20,4 +20,7 @@ export interface DockerBuildExecutorOptions {
   archive?: boolean | number | string;
   builder?: string;
   outputFile?: string;
+  engineTimeout?: number;
+  buildTimeout?: number;
+  transferTimeout?: number;
 }

@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { spawn } from 'node:child_process';
-import { checkDocker, chooseCli, currentCli, runDocker, useCli } from '../../docker/docker-cli';
-import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
+import { checkDocker, chooseCli, currentCli, runDocker, useCli, useEngineBounds } from '../../docker/docker-cli';
+import { IMAGE_SOURCES, containerName, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { DockerRunExecutorOptions } from './schema';
 
@@ -18,8 +18,9 @@ export default async function* dockerRunExecutor(
   const projectRoot = context.projectsConfigurations.projects[project].root;
   const port = containerPort(context.root, projectRoot, options.port);
   const hostPort = options.hostPort ?? port;
-  const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
+  const name = containerName(project);
   try {
+    useEngineBounds(options);
     useCli(chooseCli(options.engine));
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
