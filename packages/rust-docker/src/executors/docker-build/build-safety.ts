@@ -12,9 +12,15 @@ import type { NormalizedBuildOptions } from './executor';
  * workspace, every value that reaches the engine's argv is what it claims to be, and the
  * files it will replace are its own.
  */
-export function checkBuildOptions(root: string, o: NormalizedBuildOptions, defaultOutputFile: string): NormalizedBuildOptions {
-  resolveInside(root, o.dockerfile, 'dockerfile');
-  resolveInside(root, o.outputFile, 'outputFile');
+export function checkBuildOptions(
+  root: string,
+  o: NormalizedBuildOptions,
+  defaultOutputFile: string,
+  /** The path options as given, for the messages. */
+  given: { dockerfile?: string; outputFile?: string } = {},
+): NormalizedBuildOptions {
+  resolveInside(root, given.dockerfile ?? o.dockerfile, 'dockerfile');
+  resolveInside(root, given.outputFile ?? o.outputFile, 'outputFile');
   const repository = checkImageReference(o.image, o.image === o.project ? 'image (the project name; set the "image" option)' : 'image');
   if (repository.tag || repository.digest) {
     throw new Error(`image "${o.image}" names a tag or digest: give the repository alone (e.g. registry.example.com/team/api) and extra tags in "tags".`);

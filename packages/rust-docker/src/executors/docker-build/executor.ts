@@ -98,7 +98,7 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
       options.archive === false ? 0 : options.archive === true ? Number.POSITIVE_INFINITY : parseSize(options.archive ?? DEFAULT_ARCHIVE_MAX, 'archive'),
     builder: options.builder,
     outputFile: options.outputFile ? join(context.root, options.outputFile) : imageRecordPath(context.root, projectRoot),
-  }, imageRecordPath(context.root, projectRoot));
+  }, imageRecordPath(context.root, projectRoot), options);
 }
 
 export interface BuildArgsInput {
