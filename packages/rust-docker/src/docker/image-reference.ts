@@ -51,7 +51,7 @@ export function imageReferenceProblem(ref: string): string | undefined {
   }
   const at = ref.indexOf('@');
   const beforeDigest = at >= 0 ? ref.slice(0, at) : ref;
-  if (at >= 0 && !DIGEST_RE.test(ref.slice(at + 1))) return `"${ref.slice(at + 1)}" is not a digest (e.g. sha256:<64 hex digits>)`;
+  if (at >= 0 && !DIGEST_RE.test(ref.slice(at + 1))) return `${JSON.stringify(ref.slice(at + 1))} is not a digest (e.g. sha256:<64 hex digits>)`;
   const colon = beforeDigest.lastIndexOf(':');
   const hasTag = colon > beforeDigest.lastIndexOf('/');
   if (hasTag && !TAG_RE.test(beforeDigest.slice(colon + 1))) return tagProblem(beforeDigest.slice(colon + 1));
@@ -62,7 +62,7 @@ function tagProblem(tag: string): string | undefined {
   if (TAG_RE.test(tag)) return undefined;
   if (!tag) return 'the tag is empty';
   if (tag.length > 128) return `the tag is ${tag.length} characters long (at most 128)`;
-  return `the tag "${tag}" is not valid: letters, digits, "_", "." and "-", at most 128, not starting with "." or "-"`;
+  return `the tag ${JSON.stringify(tag)} is not valid: letters, digits, "_", "." and "-", at most 128, not starting with "." or "-"`;
 }
 
 const EXAMPLE = 'e.g. registry.example.com/team/api:1.2.3';
@@ -70,7 +70,7 @@ const EXAMPLE = 'e.g. registry.example.com/team/api:1.2.3';
 /** Throws one line naming the option, the value and what is wrong with it. */
 export function checkImageReference(ref: string, what: string): ImageReference {
   const problem = imageReferenceProblem(ref);
-  if (problem) throw new Error(`${what} "${ref}" is not a valid image reference: ${problem} (${EXAMPLE}).`);
+  if (problem) throw new Error(`${what} ${JSON.stringify(ref)} is not a valid image reference: ${problem} (${EXAMPLE}).`);
   const match = REFERENCE_RE.exec(ref)!;
   return { name: match[1], tag: match[2], digest: match[3] };
 }
@@ -78,7 +78,7 @@ export function checkImageReference(ref: string, what: string): ImageReference {
 /** A repository name alone (no tag, no digest), as docker-build's `image` option takes. */
 export function checkRepository(name: string, what: string): string {
   const problem = typeof name === 'string' ? nameProblem(name) : 'it is not a string';
-  if (problem) throw new Error(`${what} "${name}" is not a valid image repository: ${problem} (e.g. registry.example.com/team/api, without a tag).`);
+  if (problem) throw new Error(`${what} ${JSON.stringify(name)} is not a valid image repository: ${problem} (e.g. registry.example.com/team/api, without a tag).`);
   return name;
 }
 

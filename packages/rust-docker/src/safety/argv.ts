@@ -32,7 +32,7 @@ export const ARG_KINDS = {
 export function checkArg(value: unknown, option: string, kind: ArgKind): string {
   if (typeof value !== 'string' || !kind.pattern.test(value)) {
     const why = typeof value === 'string' && value.startsWith('-') ? 'starts with "-", so the engine would read it as a flag' : 'is not valid';
-    throw new Error(`${option} "${String(value)}" ${why}: use ${kind.example}.`);
+    throw new Error(`${option} ${typeof value === 'string' ? JSON.stringify(value) : String(value)} ${why}: use ${kind.example}.`);
   }
   return value;
 }

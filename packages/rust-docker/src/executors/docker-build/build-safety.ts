@@ -1,6 +1,6 @@
 import { logger } from '@nx/devkit';
 import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { imageArchivePath } from '../../docker/image-record';
 import { checkImageReference } from '../../docker/image-reference';
 import { ARG_KINDS, checkArg, checkKeys } from '../../safety/argv';
@@ -19,8 +19,12 @@ export function checkBuildOptions(
   /** The path options as given, for the messages. */
   given: { dockerfile?: string; outputFile?: string } = {},
 ): NormalizedBuildOptions {
-  resolveInside(root, given.dockerfile ?? o.dockerfile, 'dockerfile');
-  resolveInside(root, given.outputFile ?? o.outputFile, 'outputFile');
+  for (const [option, path] of [
+    ['dockerfile', given.dockerfile ?? o.dockerfile],
+    ['outputFile', given.outputFile ?? o.outputFile],
+  ] as const) {
+    if (resolveInside(root, path, option) === resolve(root)) throw new Error(`${option} ${JSON.stringify(path)} names the workspace root: give a file path inside it.`);
+  }
   const repository = checkImageReference(o.image, o.image === o.project ? 'image (the project name; set the "image" option)' : 'image');
   if (repository.tag || repository.digest) {
     throw new Error(`image "${o.image}" names a tag or digest: give the repository alone (e.g. registry.example.com/team/api) and extra tags in "tags".`);
