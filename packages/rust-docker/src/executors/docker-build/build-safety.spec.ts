@@ -109,6 +109,18 @@ describe('docker-build keeps to the workspace and to its own files', () => {
     expect(engineCalls()).toBe(0);
   });
 
+  it('with requirePinnedBaseImages, refuses base images that are tags, and builds on digests', async () => {
+    writeFiles(ws, { 'services/api/Dockerfile': 'ARG RUST_IMAGE=rust:1.95-bookworm\nFROM ${RUST_IMAGE} AS builder\nFROM debian:bookworm-slim\n' });
+    await expect(run({ requirePinnedBaseImages: true })).resolves.toEqual({ success: false });
+    expect(errors).toEqual([
+      'api: requirePinnedBaseImages: services/api/Dockerfile would build on rust:1.95-bookworm (ARG RUST_IMAGE default), debian:bookworm-slim (FROM), not pinned by digest: run `nx g @org/rust-docker:pin-base-images`, or give each as name:tag@sha256:<digest>.',
+    ]);
+    expect(engineCalls()).toBe(0);
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    writeFiles(ws, { 'services/api/Dockerfile': `ARG RUST_IMAGE=rust:1.95-bookworm\nFROM \${RUST_IMAGE} AS builder\nFROM debian:bookworm-slim@${digest}\n` });
+    await expect(run({ requirePinnedBaseImages: true, buildArgs: { RUST_IMAGE: `mirror/rust:1.95@${digest}` } })).resolves.toEqual({ success: true });
+  });
+
   it('refuses a project name that is not an image name, saying to set the image option', async () => {
     await expect(run({}, '../../../evil')).resolves.toEqual({ success: false });
     expect(errors[0]).toContain('image (the project name; set the "image" option) "../../../evil" is not a valid image reference');

@@ -1,6 +1,7 @@
 import { logger } from '@nx/devkit';
 import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { unpinnedBaseImages } from '../../docker/base-images';
 import { imageArchivePath } from '../../docker/image-record';
 import { checkImageReference } from '../../docker/image-reference';
 import { ARG_KINDS, checkArg, checkKeys } from '../../safety/argv';
@@ -38,6 +39,19 @@ export function checkBuildOptions(
   checkKeys(o.labels, 'labels', ARG_KINDS.label);
   checkOwnRecord(root, o.outputFile, o.project, o.outputFile === defaultOutputFile);
   return o;
+}
+
+/**
+ * With `requirePinnedBaseImages`, every base image the build would use (ARG defaults, or the
+ * build arguments given instead, and literal FROM images) must be pinned by digest.
+ */
+export function checkPinnedBaseImages(dockerfileText: string, buildArgs: Record<string, string>, dockerfile: string): void {
+  const unpinned = unpinnedBaseImages(dockerfileText, buildArgs);
+  if (unpinned.length === 0) return;
+  const list = unpinned.map(({ ref, source }) => `${ref} (${source})`).join(', ');
+  throw new Error(
+    `requirePinnedBaseImages: ${dockerfile} would build on ${list}, not pinned by digest: run \`nx g @org/rust-docker:pin-base-images\`, or give each as name:tag@sha256:<digest>.`,
+  );
 }
 
 /** target/rust-docker/<project>, the executor's own folder; throws when it would lead outside. */

@@ -24,7 +24,7 @@ import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docke
 import { checkImageReference } from '../../docker/image-reference';
 import { provenanceLabels } from '../../docker/provenance';
 import { ensureOwnDir, writeFileAtomic } from '../../safety/paths';
-import { checkBuildOptions, projectWorkDir } from './build-safety';
+import { checkBuildOptions, checkPinnedBaseImages, projectWorkDir } from './build-safety';
 import type { DockerBuildExecutorOptions } from './schema';
 
 export interface NormalizedBuildOptions {
@@ -312,6 +312,7 @@ export default async function dockerBuildExecutor(
     if (!existsSync(o.dockerfile)) {
       throw new Error(`${relative(context.root, o.dockerfile)} not found: add one with \`nx g @org/rust-docker:service\` or set the "dockerfile" option.`);
     }
+    if (options.requirePinnedBaseImages) checkPinnedBaseImages(readFileSync(o.dockerfile, 'utf8'), o.buildArgs, relative(context.root, o.dockerfile));
     useCli(o.engine === 'podman' ? 'podman' : o.engine === 'auto' ? chooseCli('auto') : 'docker');
     const versions = await checkDocker();
     const choice = chooseEngine(await probeEngine(versions.client), o.engine);

@@ -20,6 +20,7 @@ export interface DockerBuildExecutorOptions {
   archive?: boolean | number | string;
   builder?: string;
   outputFile?: string;
+  requirePinnedBaseImages?: boolean;
   engineTimeout?: number;
   buildTimeout?: number;
   transferTimeout?: number;
