@@ -71,6 +71,8 @@ export default async function healthCheckExecutor(
   process.on('SIGTERM', onSignal);
 
   try {
+    // The probe must stay on the container's loopback port: `@host/` or `//host/` would send it elsewhere.
+    if (!/^\/(?!\/)[^\s@\\]*$/.test(path)) throw new Error(`path ${JSON.stringify(path)} is not a URL path: give one starting with a single "/", e.g. /health.`);
     useEngineBounds(options);
     useCli(chooseCli(options.engine));
     useDeadline(deadline, `health-check deadline ("timeout": ${deadlineMs / 1000} s)`);
