@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { makeTempDir, removeDir, writeFiles } from '../testing/fixtures';
-import { ensureRecordedImage, HARDENING_ARGS, IMAGE_SOURCES, LOOPBACK, resolveImage, runArgs } from './container';
+import { containerIsOurs, ensureRecordedImage, HARDENING_ARGS, IMAGE_SOURCES, LOOPBACK, resolveImage, runArgs } from './container';
 import { runDocker, type DockerResult } from './docker-cli';
 import { imageArchivePath, imageRecordPath, writeImageRecord, type ImageRecord } from './image-record';
 import { provenanceLabels } from './provenance';
@@ -228,6 +228,31 @@ describe('image resolution (Docker CLI mocked)', () => {
     it("refuses another project's record at this project's place", async () => {
       writeImageRecord(recordFile(), record({ project: 'web' }));
       await expect(resolveImage(options())).rejects.toThrow(`the image record at ${recordFile()} is project "web"'s, not api's: build this one with \`nx run api:docker-build\`.`);
+    });
+  });
+
+  describe('containerIsOurs', () => {
+    const withContainer = (stdout: string) =>
+      runDockerMock.mockImplementation(async (args) => {
+        if (args[0] === 'container' && args[1] === 'inspect') return stdout ? ok(`${stdout}\n`) : fail('Error: No such container: api\n');
+        if (args[0] === 'image' && args[1] === 'inspect') return ok(`${ID}\n`);
+        return fail('unexpected');
+      });
+
+    it("is a container made from this project's labelled image, or from the image about to run", async () => {
+      withContainer(`sha256:${'99'.repeat(32)}|api`);
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(true);
+      withContainer(`${ID}|<no value>`);
+      await expect(containerIsOurs('api', 'api', 'mirror/api:1')).resolves.toBe(true);
+    });
+
+    it("is not someone else's container that has the name", async () => {
+      withContainer(`sha256:${'99'.repeat(32)}|<no value>`);
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(false);
+      withContainer(`sha256:${'99'.repeat(32)}|web`);
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(false);
+      withContainer('');
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(false);
     });
   });
 

@@ -5,7 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { docker, EngineTimeoutError, lastLines, normalizeImageId, runDocker } from './docker-cli';
 import { checkImageReference } from './image-reference';
 import { readImageRecord, imageRecordPath } from './image-record';
-import { provenanceProblem } from './provenance';
+import { PROJECT_LABEL, provenanceProblem } from './provenance';
 
 /** Containers are published on loopback only: nothing a target starts is reachable from outside. */
 export const LOOPBACK = '127.0.0.1';
@@ -113,6 +113,20 @@ export async function containerState(name: string): Promise<ContainerState | und
   if (result.code !== 0) return undefined;
   const [running, exitCode, health] = result.stdout.trim().split('|');
   return { running: running === 'true', exitCode: Number(exitCode), health: health || undefined };
+}
+
+/**
+ * Whether the container `name` is one this project's runs left behind: made from an image
+ * docker-build labelled for `project`, or from `image` itself. Another container of that
+ * name is the user's, and is not removed.
+ */
+export async function containerIsOurs(name: string, project: string, image: string): Promise<boolean> {
+  const result = await runDocker(['container', 'inspect', '--format', `{{.Image}}|{{index .Config.Labels "${PROJECT_LABEL}"}}`, name]);
+  if (result.code !== 0) return false;
+  const [imageId, owner] = result.stdout.trim().split('|');
+  if (owner === project) return true;
+  const wanted = await runDocker(['image', 'inspect', '--format', '{{.Id}}', image]);
+  return wanted.code === 0 && normalizeImageId(wanted.stdout) === normalizeImageId(imageId);
 }
 
 export interface ResolvedImage {
