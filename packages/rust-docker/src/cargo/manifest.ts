@@ -56,6 +56,25 @@ export interface CargoManifest {
   autolib: boolean;
   /** `[package.metadata.nx]`: Nx settings kept in the crate's own manifest. */
   nx: { tags?: string[]; name?: string };
+  /** What was read but not used, and why (an Nx name that is not one): shown as graph warnings. */
+  problems?: Array<{ line?: number; message: string }>;
+}
+
+/**
+ * An Nx project name given in `[package.metadata.nx] name`: letters, digits, `.`, `_`, `-`,
+ * optionally after an npm-style `@scope/`. Nothing that reads as a path (`..`, `/`) or a
+ * target (`:`): the name becomes a folder, an image and a container name downstream.
+ */
+const NX_PROJECT_NAME = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A package name Cargo accepts: letters, digits, `-` and `_` (Unicode letters too). */
+const CARGO_PACKAGE_NAME = /^[\p{L}\p{N}_-]+$/u;
+
+export function nxProjectNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'is not a string';
+  if (name.length > 214) return `is ${name.length} characters long (at most 214)`;
+  if (!NX_PROJECT_NAME.test(name)) return 'is not a project name: use letters, digits, ".", "_" and "-", optionally after an npm-style "@scope/"';
+  return undefined;
 }
 
 export class ManifestError extends Error {
@@ -158,6 +177,13 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
     if (typeof pkg.name !== 'string') {
       throw new ManifestError(normalizedFile, '[package] has no `name`', lineOf(text, /^[ \t]*\[package\]/m));
     }
+    if (!CARGO_PACKAGE_NAME.test(pkg.name)) {
+      throw new ManifestError(
+        normalizedFile,
+        `package name ${JSON.stringify(pkg.name)} is not one Cargo accepts (letters, digits, "-" and "_"); this crate is left out of the graph`,
+        lineOf(text, /^[ \t]*name[ \t]*=/m),
+      );
+    }
     manifest.packageName = pkg.name;
     manifest.version = stringOrUndefined(pkg.version);
     if (isTable(pkg.version) && pkg.version.workspace === true) manifest.inheritsVersion = true;
@@ -167,7 +193,16 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
     const metadata = isTable(pkg.metadata) ? pkg.metadata : {};
     const nx = isTable(metadata.nx) ? metadata.nx : {};
     if (Array.isArray(nx.tags)) manifest.nx.tags = stringArray(nx.tags);
-    if (typeof nx.name === 'string') manifest.nx.name = nx.name;
+    if (nx.name !== undefined) {
+      // Refused rather than made safe: a guessed name would surprise; the crate name is what
+      // the project is called without the setting, and the warning points at the line.
+      const problem = nxProjectNameProblem(nx.name);
+      if (problem) {
+        manifest.problems = [
+          { line: nxNameLine(text), message: `[package.metadata.nx] name ${JSON.stringify(nx.name)} ${problem}; the project is named after the crate, "${pkg.name}"` },
+        ];
+      } else manifest.nx.name = nx.name as string;
+    }
   }
 
   if (Array.isArray(root.bin)) {
@@ -224,6 +259,16 @@ function dependencyLines(text: string): Map<string, number> {
     start = end + 1;
   }
   return lines;
+}
+
+/** The line of `name` in `[package.metadata.nx]` (or of a dotted `metadata.nx.name`). */
+function nxNameLine(text: string): number | undefined {
+  const header = /^[ \t]*\[[ \t]*package[ \t]*\.[ \t]*metadata[ \t]*\.[ \t]*nx[ \t]*\][ \t]*$/m.exec(text);
+  if (header) {
+    const key = /^[ \t]*name[ \t]*=/m.exec(text.slice(header.index));
+    if (key) return text.slice(0, header.index + key.index).split('\n').length;
+  }
+  return lineOf(text, /^[ \t]*(?:metadata\.)?nx\.name[ \t]*=/m);
 }
 
 function lineOf(text: string, pattern: RegExp): number | undefined {

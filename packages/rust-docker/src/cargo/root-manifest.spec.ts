@@ -1,3 +1,4 @@
+import { parse as parseToml } from 'smol-toml';
 import * as TOML from '@iarna/toml';
 import { addWorkspaceMember, ensureCargoWorkspace, ensureWorkspaceDependencies, RELEASE_PROFILE } from './root-manifest';
 
@@ -70,9 +71,13 @@ describe('ensureCargoWorkspace', () => {
     expect(doc.workspace).toEqual({ dependencies: { serde: '1' }, resolver: '2', members: [] });
   });
 
-  it('keeps a release profile written with dotted keys', () => {
-    const doc = parse(ensureCargoWorkspace('[workspace]\nmembers = []\n\n[profile]\nrelease.lto = "thin"\n'));
+  it('keeps a release profile written with dotted keys, adding to it the same way (a second header is a duplicate key to Cargo)', () => {
+    const text = ensureCargoWorkspace('[workspace]\nmembers = []\n\n[profile]\nrelease.lto = "thin"\n');
+    const doc = parse(text);
     expect(doc.profile.release.lto).toBe('thin');
+    expect(doc.profile.release.strip).toBe(true);
+    expect(text).not.toContain('[profile.release]');
+    expect(() => parseToml(text)).not.toThrow();
   });
 
   it('is idempotent', () => {

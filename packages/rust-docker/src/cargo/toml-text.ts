@@ -1,4 +1,5 @@
-import * as TOML from '@iarna/toml';
+// Cargo reads TOML 1.0; so does smol-toml (@iarna/toml knows 0.5 and refuses some valid files).
+import { parse as parseToml } from 'smol-toml';
 
 /**
  * Format-preserving edits of TOML text. `@iarna/toml` parses and stringifies, but a
@@ -224,7 +225,7 @@ function tableAt(doc: Record<string, unknown>, tableName: string): Record<string
 /** Throws a clear error when an edit would leave invalid TOML (an unusual layout). */
 function checkedEdit(after: string, what: string, byHand = 'add it by hand and run the command again'): string {
   try {
-    TOML.parse(after);
+    parseToml(after);
   } catch {
     throw new Error(`cannot ${what} automatically with this file's layout; ${byHand}.`);
   }
@@ -238,11 +239,11 @@ export function ensureTableEntries(
   entries: Array<[key: string, valueLiteral: string]>,
 ): string {
   // Ask the parsed document which keys exist: `[a.b.key]` tables and `key.sub = ...`
-  // dotted keys define a key without a `key =` line. A file the parser cannot read (it
-  // knows TOML 0.5; Cargo reads 1.0) falls back to what the text shows, unchecked.
+  // dotted keys define a key without a `key =` line. A file that is not TOML at all falls
+  // back to what the text shows, unchecked (generators refuse such files before editing).
   let parsed: Record<string, unknown> | undefined;
   try {
-    parsed = TOML.parse(text) as Record<string, unknown>;
+    parsed = parseToml(text) as Record<string, unknown>;
   } catch {
     parsed = undefined;
   }
@@ -257,7 +258,23 @@ export function ensureTableEntries(
   const table = findTable(text, tableName);
   if (!table) {
     const sep = text.length === 0 || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
-    return checked(`${text}${sep}[${tableName}]\n${lines}\n`, what);
+    try {
+      return checked(`${text}${sep}[${tableName}]\n${lines}\n`, what);
+    } catch (error) {
+      // Defined through dotted keys in a parent table (`[profile]` with `release.lto = ...`):
+      // a `[profile.release]` header would define it twice, which Cargo refuses. The new
+      // keys go beside the existing ones, dotted the same way.
+      if (!parsed || !tableAt(parsed, tableName)) throw error;
+      const parts = tableName.split('.');
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const parent = parts.slice(0, i).join('.');
+        if (findTable(text, parent)) {
+          const prefix = parts.slice(i).join('.');
+          return ensureTableEntries(text, parent, missing.map(([k, v]) => [`${prefix}.${k}`, v]));
+        }
+      }
+      throw error;
+    }
   }
   // After the table's last key, above any blank lines and comments that introduce the
   // next table, so those stay with it.
@@ -286,7 +303,7 @@ export function addToStringArray(text: string, tableName: string, key: string, i
   if (readStringArray(text, value).includes(item)) return text;
   const after = appendToArray(text, value, item);
   try {
-    TOML.parse(text);
+    parseToml(text);
   } catch {
     return after; // unreadable before the edit too: nothing to compare with
   }

@@ -1,6 +1,7 @@
 import { getProjects, normalizePath, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { crateNameProblem } from './crate-name';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
+import { assertNoSymlinkOut } from '../safety/paths';
 import { COMPOSE_FILE, publishedPorts } from '../compose/compose-file';
 import { exposedPort } from '../docker/dockerfile';
 import { hasLibrary, parseCargoManifest } from './manifest';
@@ -16,6 +17,8 @@ export interface TreeCrates {
   libraries: Set<string>;
   /** Ports the services' Dockerfiles EXPOSE. */
   ports: Set<number>;
+  /** Manifests that could not be read (`file:line: why`): a crate asked for may be in one. */
+  unreadable?: string[];
 }
 
 export function findCrates(tree: Tree): TreeCrates {
@@ -23,6 +26,7 @@ export function findCrates(tree: Tree): TreeCrates {
   const byProject = new Map<string, string>();
   const libraries = new Set<string>();
   const ports = new Set<number>();
+  const unreadable: string[] = [];
   visitNotIgnoredFiles(tree, '', (file) => {
     const base = posix.basename(file);
     if (base === 'Cargo.toml') {
@@ -35,8 +39,9 @@ export function findCrates(tree: Tree): TreeCrates {
           byProject.set(manifest.nx.name ?? manifest.packageName, manifest.dir);
           if (hasLibrary(manifest, (rel) => tree.exists(posix.join(manifest.dir, rel)))) libraries.add(manifest.dir);
         }
-      } catch {
-        // an invalid manifest is not ours to judge here
+      } catch (error) {
+        // Not ours to judge here, but a crate asked for by name may be in it.
+        unreadable.push((error as Error).message);
       }
     } else if (base === 'Dockerfile' && tree.exists(posix.join(posix.dirname(file), 'Cargo.toml'))) {
       const port = exposedPort(tree.read(file, 'utf8')!);
@@ -51,7 +56,7 @@ export function findCrates(tree: Tree): TreeCrates {
       // an unreadable compose.yaml takes no ports
     }
   }
-  return { byName, byProject, libraries, ports };
+  return { byName, byProject, libraries, ports, unreadable };
 }
 
 /** `--service a --service b` and `--service a,b` alike. */
@@ -70,7 +75,8 @@ export function requireCrates(
   const missing = names.filter((n) => !crates.byName.has(n));
   if (missing.length) {
     const known = [...crates.byName.keys()].sort().join(', ') || 'none yet';
-    throw new Error(`no ${what} named ${missing.map((m) => `"${m}"`).join(', ')} in this workspace (crates: ${known}).`);
+    const unreadable = crates.unreadable?.length ? `; these manifests could not be read: ${crates.unreadable.join('; ')}` : '';
+    throw new Error(`no ${what} named ${missing.map((m) => `"${m}"`).join(', ')} in this workspace (crates: ${known}${unreadable}).`);
   }
   const found = names.map((name) => ({ name, dir: crates.byName.get(name)! }));
   const notLibraries = libraryOnly ? found.filter((c) => !crates.libraries.has(c.dir)) : [];
@@ -115,9 +121,16 @@ export function newCrate(tree: Tree, schema: { name: string; directory?: string;
   const name = (schema.name ?? '').trim();
   const problem = crateNameProblem(name, `${what} name`);
   if (problem) throw new Error(problem);
-  const projectRoot = normalizePath(schema.directory?.trim() || name).replace(/^\.\/|\/$/g, '');
-  if (!projectRoot || projectRoot.startsWith('..') || posix.isAbsolute(projectRoot)) {
+  // Resolved first: `foo/../../x` is `../x`, outside, however it is spelled.
+  const given = normalizePath(schema.directory?.trim() || name);
+  const projectRoot = posix.normalize(given).replace(/^\.\/|\/$/g, '');
+  if (!projectRoot || projectRoot === '.' || projectRoot === '..' || projectRoot.startsWith('../') || posix.isAbsolute(given) || /^[A-Za-z]:/.test(given)) {
     throw new Error(`--directory "${schema.directory}" must be a folder inside the workspace, e.g. "${parentFolder}/${name}".`);
+  }
+  try {
+    assertNoSymlinkOut(tree.root, join(tree.root, projectRoot), '--directory');
+  } catch (error) {
+    throw new Error(`${(error as Error).message.replace(/\.$/, '')} (e.g. "${parentFolder}/${name}").`);
   }
   const crates = findCrates(tree);
   requireFreeName(tree, crates, name);

@@ -144,9 +144,11 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
   const dependencies: CrateDependency[] = [];
 
   for (const manifest of manifests) {
+    for (const problem of manifest.problems ?? []) warnings.push({ file: manifest.file, ...problem });
     if (!manifest.packageName) continue;
     crates.set(manifest.dir, { name: manifest.packageName, dir: manifest.dir, manifest });
   }
+  warnings.push(...uniqueProjectNames(crates));
 
   // Which workspace each crate belongs to.
   const memberDirs = new Map<string, Set<string>>();
@@ -285,6 +287,38 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
   }
 
   return { crates, workspaces, dependencies, warnings };
+}
+
+/**
+ * Nx refuses the whole graph when two projects share a name, and crates may (a `fuzz` crate
+ * in each of two nested workspaces, two standalone examples): the first by folder keeps the
+ * name, each other one is named after its folder, with a warning saying how to choose.
+ * The crate gets a copy of its manifest: the parsed one may be cached and shared.
+ */
+function uniqueProjectNames(crates: Map<string, Crate>): WorkspaceWarning[] {
+  const warnings: WorkspaceWarning[] = [];
+  const projectOf = (crate: Crate) => crate.manifest.nx.name ?? crate.name;
+  const wanted = new Set([...crates.values()].map(projectOf));
+  const taken = new Map<string, string>();
+  for (const dir of [...crates.keys()].sort()) {
+    const crate = crates.get(dir)!;
+    const name = projectOf(crate);
+    const first = taken.get(name);
+    if (first === undefined) {
+      taken.set(name, dir);
+      continue;
+    }
+    const base = dir.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'crate';
+    let unique = base;
+    for (let n = 2; wanted.has(unique) || taken.has(unique); n++) unique = `${base}-${n}`;
+    taken.set(unique, dir);
+    crates.set(dir, { ...crate, manifest: { ...crate.manifest, nx: { ...crate.manifest.nx, name: unique } } });
+    warnings.push({
+      file: crate.manifest.file,
+      message: `project name "${name}" is already the crate at ${first}'s; this one is project "${unique}" (set [package.metadata.nx] name to choose another)`,
+    });
+  }
+  return warnings;
 }
 
 function findCycles(crates: Map<string, Crate>, deps: CrateDependency[]): string[][] {

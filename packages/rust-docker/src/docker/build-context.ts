@@ -2,19 +2,19 @@ import * as TOML from '@iarna/toml';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  copyFileSync,
   existsSync,
-  mkdirSync,
+  lstatSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   utimesSync,
-  writeFileSync,
 } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { sanitizeCargoConfig } from '../cargo/cargo-config';
 import { pruneLockfile } from '../cargo/lockfile';
+import { copyFileNoFollow, ensureOwnDir, writeFileAtomic } from '../safety/paths';
+import { hasFields, isString, readStateFile, writeStateFile } from '../safety/state-file';
 import { dependencyClosure, type CargoWorkspaceModel } from '../cargo/workspace';
 import { credentialKind, type KeptOut } from '../secrets/credential-files';
 import { ALWAYS_EXCLUDED, isIgnored, parseDockerignore, type IgnoreRule } from './dockerignore';
@@ -200,20 +200,23 @@ export function sanitizeCargoConfigs(files: Map<string, SourceEntry>, generated:
   return report;
 }
 
+/** `b` (in the context) is a regular file, not a symlink, with `a`'s size and time. */
 function sameFile(a: string, b: string): boolean {
   try {
     const sa = statSync(a);
-    const sb = statSync(b);
-    return sa.size === sb.size && Math.abs(sa.mtimeMs - sb.mtimeMs) < 1;
+    const sb = lstatSync(b);
+    return sb.isFile() && sa.size === sb.size && Math.abs(sa.mtimeMs - sb.mtimeMs) < 1;
   } catch {
     return false;
   }
 }
 
-function writeIfChanged(path: string, content: string): void {
-  if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
+/** The context is the plugin's own folder: nothing in it is followed, a symlink is replaced. */
+function writeIfChanged(contextDir: string, rel: string, content: string): void {
+  const path = join(contextDir, rel);
+  if (existsSync(path) && lstatSync(path).isFile() && readFileSync(path, 'utf8') === content) return;
+  ensureOwnDir(contextDir, posix.dirname(rel));
+  writeFileAtomic(path, content);
 }
 
 /**
@@ -221,19 +224,21 @@ function writeIfChanged(path: string, content: string): void {
  * times, so Cargo's freshness checks inside the image build see what changed and no more.
  */
 export function syncContext(contextDir: string, files: Map<string, SourceEntry>, generated: Map<string, string>, keep: string[] = []): { copied: number; removed: number } {
-  mkdirSync(contextDir, { recursive: true });
+  ensureOwnDir(contextDir);
+  // A kept folder (vendor/) that is a symlink would let cargo write through it.
+  for (const k of keep) if (lstatOrUndefined(join(contextDir, k))?.isSymbolicLink()) rmSync(join(contextDir, k), { force: true });
   let copied = 0;
   for (const [rel, { source }] of files) {
     const dest = join(contextDir, rel);
     if (sameFile(source, dest)) continue;
-    mkdirSync(dirname(dest), { recursive: true });
-    copyFileSync(source, dest);
+    ensureOwnDir(contextDir, posix.dirname(rel));
+    copyFileNoFollow(source, dest);
     // Seconds as a number keep sub-millisecond precision, which a Date would round.
     const { atimeMs, mtimeMs } = statSync(source);
     utimesSync(dest, atimeMs / 1000, mtimeMs / 1000);
     copied++;
   }
-  for (const [rel, content] of generated) writeIfChanged(join(contextDir, rel), content);
+  for (const [rel, content] of generated) writeIfChanged(contextDir, rel, content);
   let removed = 0;
   const wanted = new Set([...files.keys(), ...generated.keys()]);
   const prune = (relDir: string): boolean => {
@@ -280,10 +285,8 @@ export function exactLockfile(
   prepare: () => void,
 ): string {
   const key = sha256([supersetLock, ...manifests].join('\0'));
-  if (existsSync(stampFile)) {
-    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { key: string; lockfile: string };
-    if (stamp.key === key) return stamp.lockfile;
-  }
+  const stamp = readStateFile(stampFile, isLockfileStamp, 'lockfile stamp');
+  if (stamp?.key === key) return stamp.lockfile;
   prepare();
   const run = (offline: boolean) =>
     execFileSync('cargo', ['metadata', '--format-version', '1', ...(offline ? ['--offline'] : [])], {
@@ -304,16 +307,26 @@ export function exactLockfile(
     throw new Error(`cargo could not resolve the pruned workspace: ${(e.stderr?.toString() ?? String(error)).trim().split('\n').slice(-4).join('\n')}`);
   }
   const lockfile = readFileSync(join(contextDir, 'Cargo.lock'), 'utf8');
-  mkdirSync(dirname(stampFile), { recursive: true });
-  writeFileSync(stampFile, JSON.stringify({ key, lockfile }));
+  writeStateFile(stampFile, { key, lockfile });
   return lockfile;
+}
+
+const isLockfileStamp = hasFields<{ key: string; lockfile: string }>({ key: isString, lockfile: isString });
+const isVendorStamp = hasFields<{ hash: string; snippet: string }>({ hash: isString, snippet: isString });
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The vendored `[source]` config from the last run, if the lockfile has not changed since. */
 export function currentVendorSnippet(contextDir: string, lockfile: string, stampFile: string): string | undefined {
-  if (!existsSync(stampFile) || !existsSync(join(contextDir, 'vendor'))) return undefined;
-  const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { hash: string; snippet: string };
-  return stamp.hash === sha256(lockfile) ? stamp.snippet : undefined;
+  if (!existsSync(stampFile) || !lstatOrUndefined(join(contextDir, 'vendor'))?.isDirectory()) return undefined;
+  const stamp = readStateFile(stampFile, isVendorStamp, 'vendor stamp');
+  return stamp?.hash === sha256(lockfile) ? stamp.snippet : undefined;
 }
 
 /**
@@ -341,7 +354,6 @@ export function vendorCrates(contextDir: string, lockfile: string, stampFile: st
     }
     throw new Error(`cargo vendor failed: ${(e.stderr ?? String(error)).trim().split('\n').slice(-5).join('\n')}`);
   }
-  mkdirSync(dirname(stampFile), { recursive: true });
-  writeFileSync(stampFile, JSON.stringify({ hash: sha256(lockfile), snippet }));
+  writeStateFile(stampFile, { hash: sha256(lockfile), snippet });
   return snippet;
 }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { makeTempDir, removeDir, writeFiles } from '../testing/fixtures';
-import { ensureRecordedImage, HARDENING_ARGS, IMAGE_SOURCES, LOOPBACK, resolveImage, runArgs, runEnv } from './container';
+import { containerIsOurs, ensureRecordedImage, HARDENING_ARGS, IMAGE_SOURCES, LOOPBACK, resolveImage, runArgs, runEnv } from './container';
 import { runDocker, type DockerResult } from './docker-cli';
 import { imageArchivePath, imageRecordPath, writeImageRecord, type ImageRecord } from './image-record';
+import { provenanceLabels } from './provenance';
 
 // Image resolution runs below against a stand-in for the Docker CLI: no docker process.
 jest.mock('./docker-cli', () => ({ ...jest.requireActual('./docker-cli'), runDocker: jest.fn() }));
@@ -207,11 +208,61 @@ describe('image resolution (Docker CLI mocked)', () => {
       await expect(resolveImage(options())).resolves.toEqual({ ref: ID, label: 'registry.example.com/api:latest (3fac581a329b)', source: 'local' });
     });
 
-    it('takes <project>:latest without a record, and asks for a build when that is missing too', async () => {
-      images.set('api:latest', ID);
-      await expect(resolveImage(options())).resolves.toEqual({ ref: 'api:latest', label: 'api:latest (3fac581a329b)', source: 'local' });
+    it('runs <project>:latest without a record only when its labels prove this project built it here', async () => {
+      images.set('api:latest', `${ID}|${JSON.stringify(provenanceLabels('api', ws))}`);
+      await expect(resolveImage(options())).resolves.toEqual({ ref: ID, label: 'api:latest (3fac581a329b, labels match this workspace)', source: 'local' });
       images.clear();
       await expect(resolveImage(options())).rejects.toThrow('image api:latest is not in this Docker engine: build it with `nx run api:docker-build`.');
+    });
+
+    it('refuses an api:latest that merely has the name: pulled, built by hand, by another project or checkout', async () => {
+      const refused = (why: string) =>
+        `no image record at dist/services/api/docker/image.json, and api:latest (3fac581a329b) in this engine is not proven to be this project's build (${why}); it is not run: build it with \`nx run api:docker-build\`, or pass --image=api:latest to run it anyway.`;
+      images.set('api:latest', `${ID}|null`);
+      await expect(resolveImage(options())).rejects.toThrow(refused('it has no org.rust-docker.project label, so docker-build did not build it'));
+      images.set('api:latest', `${ID}|${JSON.stringify(provenanceLabels('web', ws))}`);
+      await expect(resolveImage(options())).rejects.toThrow(refused('its org.rust-docker.project label says it was built for project "web"'));
+      images.set('api:latest', `${ID}|${JSON.stringify(provenanceLabels('api', '/another/checkout'))}`);
+      await expect(resolveImage(options())).rejects.toThrow(refused('it was built by another checkout of the workspace'));
+      expect(runDockerMock.mock.calls.every(([args]) => args[0] === 'image' && args[1] === 'inspect')).toBe(true);
+    });
+
+    it('refuses an image option that is not an image reference before asking the engine', async () => {
+      await expect(resolveImage({ ...options(), image: '--privileged' })).rejects.toThrow(
+        'image "--privileged" is not a valid image reference: it starts with "-", so the engine would read it as a flag (e.g. registry.example.com/team/api:1.2.3).',
+      );
+      await expect(resolveImage({ ...options(), image: 'Api:latest' })).rejects.toThrow('image "Api:latest" is not a valid image reference: repository names must be lowercase');
+      expect(runDockerMock).not.toHaveBeenCalled();
+    });
+
+    it("refuses another project's record at this project's place", async () => {
+      writeImageRecord(recordFile(), record({ project: 'web' }));
+      await expect(resolveImage(options())).rejects.toThrow(`the image record at ${recordFile()} is project "web"'s, not api's: build this one with \`nx run api:docker-build\`.`);
+    });
+  });
+
+  describe('containerIsOurs', () => {
+    const withContainer = (stdout: string) =>
+      runDockerMock.mockImplementation(async (args) => {
+        if (args[0] === 'container' && args[1] === 'inspect') return stdout ? ok(`${stdout}\n`) : fail('Error: No such container: api\n');
+        if (args[0] === 'image' && args[1] === 'inspect') return ok(`${ID}\n`);
+        return fail('unexpected');
+      });
+
+    it("is a container made from this project's labelled image, or from the image about to run", async () => {
+      withContainer(`sha256:${'99'.repeat(32)}|api`);
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(true);
+      withContainer(`${ID}|<no value>`);
+      await expect(containerIsOurs('api', 'api', 'mirror/api:1')).resolves.toBe(true);
+    });
+
+    it("is not someone else's container that has the name", async () => {
+      withContainer(`sha256:${'99'.repeat(32)}|<no value>`);
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(false);
+      withContainer(`sha256:${'99'.repeat(32)}|web`);
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(false);
+      withContainer('');
+      await expect(containerIsOurs('api', 'api', 'api:latest')).resolves.toBe(false);
     });
   });
 

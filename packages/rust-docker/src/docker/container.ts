@@ -1,9 +1,12 @@
+import { logger } from '@nx/devkit';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { containerEnvNames, containerEnvValues, type EnvOption } from './container-env';
-import { currentCli, docker, lastLines, normalizeImageId, runDocker } from './docker-cli';
+import { currentCli, docker, EngineTimeoutError, lastLines, normalizeImageId, runDocker } from './docker-cli';
+import { checkImageReference } from './image-reference';
 import { readImageRecord, imageRecordPath } from './image-record';
+import { PROJECT_LABEL, provenanceProblem } from './provenance';
 
 /** Containers are published on loopback only: nothing a target starts is reachable from outside. */
 export const LOOPBACK = '127.0.0.1';
@@ -68,17 +71,37 @@ export function portIsFree(port: number): Promise<boolean> {
  * container: each attempt is checked, and repeated until the engine no longer knows the name.
  */
 export async function removeContainer(name: string, attempts = 10): Promise<void> {
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    await runDocker(['rm', '-f', name]);
-    const inspect = await runDocker(['container', 'inspect', '--format', '{{.Id}}', name]);
-    if (inspect.code !== 0 && /no such (container|object)/i.test(inspect.stderr)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await runDocker(['rm', '-f', name]);
+      const inspect = await runDocker(['container', 'inspect', '--format', '{{.Id}}', name]);
+      if (inspect.code !== 0 && /no such (container|object)/i.test(inspect.stderr)) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } catch (error) {
+    // An engine that stopped answering: say what to check rather than wait on it again.
+    if (!(error instanceof EngineTimeoutError)) throw error;
+    logger.warn(`could not make sure container ${name} is gone (${error.message}); check with \`docker ps -a --filter name=${name}\`.`);
   }
 }
 
 export async function containerLogs(name: string, lines = 30): Promise<string> {
-  const result = await runDocker(['logs', '--tail', String(lines), name]);
-  return lastLines(`${result.stdout}${result.stderr}`, lines);
+  try {
+    const result = await runDocker(['logs', '--tail', String(lines), name]);
+    return lastLines(`${result.stdout}${result.stderr}`, lines);
+  } catch (error) {
+    if (error instanceof EngineTimeoutError) return `(no logs: ${error.message})`;
+    throw error;
+  }
+}
+
+/**
+ * A container name the engine accepts and never reads as a flag: the project name's
+ * characters the engine takes, starting with a letter or digit.
+ */
+export function containerName(project: string, suffix = ''): string {
+  const name = `${project.replace(/[^a-zA-Z0-9_.-]/g, '-').replace(/^[^a-zA-Z0-9]+/, '')}${suffix}`;
+  return /^[a-zA-Z0-9]/.test(name) ? name : `rust-docker-${name}`;
 }
 
 export interface ContainerState {
@@ -97,6 +120,20 @@ export async function containerState(name: string): Promise<ContainerState | und
   if (result.code !== 0) return undefined;
   const [running, exitCode, health] = result.stdout.trim().split('|');
   return { running: running === 'true', exitCode: Number(exitCode), health: health || undefined };
+}
+
+/**
+ * Whether the container `name` is one this project's runs left behind: made from an image
+ * docker-build labelled for `project`, or from `image` itself. Another container of that
+ * name is the user's, and is not removed.
+ */
+export async function containerIsOurs(name: string, project: string, image: string): Promise<boolean> {
+  const result = await runDocker(['container', 'inspect', '--format', `{{.Image}}|{{index .Config.Labels "${PROJECT_LABEL}"}}`, name]);
+  if (result.code !== 0) return false;
+  const [imageId, owner] = result.stdout.trim().split('|');
+  if (owner === project) return true;
+  const wanted = await runDocker(['image', 'inspect', '--format', '{{.Id}}', image]);
+  return wanted.code === 0 && normalizeImageId(wanted.stdout) === normalizeImageId(imageId);
 }
 
 export interface ResolvedImage {
@@ -131,6 +168,9 @@ export async function ensureRecordedImage(recordFile: string, project: string): 
   if (!record) {
     throw new Error(`no image record at ${recordFile}: build the image with \`nx run ${project}:docker-build\`.`);
   }
+  if (record.project !== project) {
+    throw new Error(`the image record at ${recordFile} is project "${record.project}"'s, not ${project}'s: build this one with \`nx run ${project}:docker-build\`.`);
+  }
   const latest = `${record.image}:latest`;
   const label = (id: string) => `${latest} (${id.slice(7, 19)})`;
   const tagAll = async () => {
@@ -142,7 +182,7 @@ export async function ensureRecordedImage(recordFile: string, project: string): 
   const problems: string[] = [];
   if (record.digest) {
     const byDigest = `${record.image}@${record.digest}`;
-    const pulled = await runDocker(['pull', byDigest]);
+    const pulled = await runDocker(['pull', byDigest], { kind: 'transfer' });
     const id = pulled.code === 0 ? await present(byDigest) : undefined;
     if (id === record.id) {
       await tagAll();
@@ -152,7 +192,7 @@ export async function ensureRecordedImage(recordFile: string, project: string): 
   }
   const archive = record.archive ? join(dirname(recordFile), record.archive) : undefined;
   if (archive && existsSync(archive)) {
-    const loaded = await runDocker(['load', '-i', archive]);
+    const loaded = await runDocker(['load', '-i', archive], { kind: 'transfer' });
     const id = loaded.code === 0 ? await present(record.id) : undefined;
     if (id) {
       await tagAll();
@@ -177,17 +217,41 @@ export async function resolveImage(options: {
   image?: string;
 }): Promise<ResolvedImage> {
   if (options.image) {
+    // The user's own choice of image: checked as a reference, run as given.
+    checkImageReference(options.image, 'image');
     await ensureImage(options.image, options.project);
     return { ref: options.image, label: options.image, source: 'local' };
   }
   const recordFile = imageRecordPath(options.workspaceRoot, options.projectRoot);
-  if (!existsSync(recordFile)) {
-    const latest = `${options.project}:latest`;
-    const id = await present(latest);
-    if (id) return { ref: latest, label: `${latest} (${id.slice(7, 19)})`, source: 'local' };
-    throw new Error(`image ${latest} is not in this Docker engine: build it with \`nx run ${options.project}:docker-build\`.`);
-  }
+  if (!existsSync(recordFile)) return provenImage(options.workspaceRoot, options.project, recordFile);
   return ensureRecordedImage(recordFile, options.project);
+}
+
+/**
+ * Without a record, `<project>:latest` runs only when its labels prove that this project's
+ * docker-build made it in this checkout; an image that merely has the name (pulled, built
+ * by hand or by another workspace) is not run.
+ */
+async function provenImage(workspaceRoot: string, project: string, recordFile: string): Promise<ResolvedImage> {
+  const latest = `${checkImageReference(project, 'project name').name}:latest`;
+  const build = `build it with \`nx run ${project}:docker-build\``;
+  const found = await runDocker(['image', 'inspect', '--format', '{{.Id}}|{{json .Config.Labels}}', latest]);
+  if (found.code !== 0) throw new Error(`image ${latest} is not in this Docker engine: ${build}.`);
+  const [rawId, rawLabels] = found.stdout.trim().split('|');
+  let labels: Record<string, string> | null = null;
+  try {
+    labels = JSON.parse(rawLabels ?? 'null') as Record<string, string> | null;
+  } catch {
+    labels = null;
+  }
+  const problem = provenanceProblem(labels, project, workspaceRoot);
+  const id = normalizeImageId(rawId);
+  if (problem) {
+    throw new Error(
+      `no image record at ${relative(workspaceRoot, recordFile)}, and ${latest} (${id.slice(7, 19)}) in this engine is not proven to be this project's build (${problem}); it is not run: ${build}, or pass --image=${latest} to run it anyway.`,
+    );
+  }
+  return { ref: id, label: `${latest} (${id.slice(7, 19)}, labels match this workspace)`, source: 'local' };
 }
 
 async function ensureImage(image: string, project: string): Promise<void> {
@@ -206,7 +270,8 @@ export async function imageSize(image: string): Promise<{ id: string; size: numb
 export async function pushTags(tags: string[]): Promise<string | undefined> {
   let digest: string | undefined;
   for (const tag of tags) {
-    const result = await runDocker(['push', tag], { stream: true });
+    checkImageReference(tag, 'tag');
+    const result = await runDocker(['push', tag], { stream: true, kind: 'transfer' });
     if (result.code !== 0) {
       throw new Error(`docker push ${tag} failed: ${lastLines(result.stderr || result.stdout, 3)} (log in with \`docker login <registry>\` if it needs credentials)`);
     }

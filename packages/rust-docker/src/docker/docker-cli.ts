@@ -54,20 +54,113 @@ export interface RunDockerOptions {
   /** Called with each chunk of stdout and stderr (for progress parsing). */
   onOutput?: (chunk: string) => void;
   signal?: AbortSignal;
+  /** Which bound applies (see useEngineBounds); `short` when not given. */
+  kind?: EngineCallKind;
+}
+
+/**
+ * Every engine call is bounded: a daemon (or a remote DOCKER_HOST) that accepts the
+ * connection and never answers must not hold a task until the CI job's own limit.
+ * - `short`: version, inspect, tag, run -d, rm, logs, ps (option `engineTimeout`);
+ * - `build`: the image build (option `buildTimeout`);
+ * - `transfer`: push, pull, save, load, compose up/down (option `transferTimeout`).
+ */
+export type EngineCallKind = 'short' | 'build' | 'transfer';
+
+/** Seconds per kind of call. */
+export const DEFAULT_ENGINE_BOUNDS: Readonly<Record<EngineCallKind, number>> = { short: 60, build: 3600, transfer: 1800 };
+
+const BOUND_OPTIONS: Record<EngineCallKind, string> = { short: 'engineTimeout', build: 'buildTimeout', transfer: 'transferTimeout' };
+
+export interface EngineBoundOptions {
+  engineTimeout?: number;
+  buildTimeout?: number;
+  transferTimeout?: number;
+}
+
+let bounds: Record<EngineCallKind, number> = { ...DEFAULT_ENGINE_BOUNDS };
+/** A deadline every call must also meet (health-check's `timeout`), in epoch ms. */
+let deadline: { at: number; description: string } | undefined;
+
+/** Sets the bounds of this process's engine calls from an executor's options (seconds). */
+export function useEngineBounds(options: EngineBoundOptions = {}): void {
+  const next = { ...DEFAULT_ENGINE_BOUNDS };
+  for (const kind of Object.keys(BOUND_OPTIONS) as EngineCallKind[]) {
+    const value = options[BOUND_OPTIONS[kind] as keyof EngineBoundOptions];
+    if (value === undefined) continue;
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw new Error(`"${BOUND_OPTIONS[kind]}" ${String(value)} is not a duration: use a positive number of seconds (default ${DEFAULT_ENGINE_BOUNDS[kind]}).`);
+    }
+    next[kind] = seconds;
+  }
+  bounds = next;
+}
+
+/** Makes every engine call also end by `at` (epoch ms); `undefined` lifts it (for cleanup). */
+export function useDeadline(at: number | undefined, description = ''): void {
+  deadline = at === undefined ? undefined : { at, description };
+}
+
+/** The engine a call reaches, as a user would recognize it: the CLI, and DOCKER_HOST or the context when set. */
+export function engineDescription(env: NodeJS.ProcessEnv = process.env): string {
+  const parts: string[] = [activeCli];
+  const host = activeCli === 'podman' ? env.CONTAINER_HOST : env.DOCKER_HOST;
+  if (host) parts.push(`${activeCli === 'podman' ? 'CONTAINER_HOST' : 'DOCKER_HOST'}=${host}`);
+  const context = activeCli === 'podman' ? env.CONTAINER_CONNECTION : env.DOCKER_CONTEXT;
+  if (context) parts.push(`${activeCli === 'podman' ? 'CONTAINER_CONNECTION' : 'DOCKER_CONTEXT'}=${context}`);
+  return parts.join(', ');
+}
+
+export class EngineTimeoutError extends Error {
+  override name = 'EngineTimeoutError';
 }
 
 export const DOCKER_INSTALL_HINT =
   'install Docker (https://docs.docker.com/engine/install/) and make sure `docker` is on PATH';
 
-/** Runs a command, capturing its output (and streaming it when asked). */
-export function runCommand(command: string, args: string[], options: RunDockerOptions = {}): Promise<DockerResult> {
+export interface RunCommandOptions extends RunDockerOptions {
+  /** Kill the command (and whatever it started) after this long, and reject with `timeoutMessage()`. */
+  timeoutMs?: number;
+  timeoutMessage?: () => string;
+}
+
+/** After SIGTERM, how long a command and its children get before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+/**
+ * Runs a command, capturing its output (and streaming it when asked). With a timeout it
+ * runs in its own process group, so that on expiry the CLI and anything it started (a
+ * buildx or compose plugin) are stopped together; the promise settles once they are gone.
+ */
+export function runCommand(command: string, args: string[], options: RunCommandOptions = {}): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
+    const bounded = options.timeoutMs !== undefined;
     const spawnOptions: SpawnOptions = {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: options.signal,
+      detached: bounded,
     };
     const child = spawn(command, args, spawnOptions);
+    let timedOut = false;
+    let closed = false;
+    const killGroup = (signal: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        if (!closed) child.kill(signal);
+      }
+    };
+    let graceTimer: NodeJS.Timeout | undefined;
+    const timer = bounded
+      ? setTimeout(() => {
+          timedOut = true;
+          killGroup('SIGTERM');
+          graceTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+        }, Math.max(0, options.timeoutMs!))
+      : undefined;
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (data: Buffer) => {
@@ -82,18 +175,66 @@ export function runCommand(command: string, args: string[], options: RunDockerOp
       if (options.stream) process.stderr.write(text);
       options.onOutput?.(text);
     });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      // Children of the CLI that outlived it (a plugin) go with it.
+      if (bounded) killGroup('SIGKILL');
+      closed = true;
+      if (timedOut) reject(new EngineTimeoutError(options.timeoutMessage?.() ?? `${command} ${args[0] ?? ''} did not finish within ${options.timeoutMs} ms; it was stopped.`));
+      else resolve({ code: code ?? 1, stdout, stderr });
+    });
   });
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** The bound of one call of `kind`, now: its option, or what is left before the deadline. */
+function callBound(kind: EngineCallKind): { ms: number; byDeadline: boolean } {
+  const ms = bounds[kind] * 1000;
+  if (deadline && deadline.at - Date.now() < ms) return { ms: Math.max(0, deadline.at - Date.now()), byDeadline: true };
+  return { ms, byDeadline: false };
 }
 
 /** Runs the container CLI this process uses (docker or podman). */
 export function runDocker(args: string[], options: RunDockerOptions = {}): Promise<DockerResult> {
-  return runCommand(activeCli, args, options).catch((error: NodeJS.ErrnoException) => {
+  return runBounded(activeCli, args, options).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
     throw new DockerUnavailableError(
       activeCli === 'podman' ? 'podman not found: install podman (https://podman.io/docs/installation), or use "engine": "docker".' : `Docker CLI not found: ${DOCKER_INSTALL_HINT}.`,
     );
+  });
+}
+
+/** `docker image inspect`, `docker-compose up`: the command as a user would name it. */
+function callName(command: string, args: string[]): string {
+  const words = args.filter((arg, i) => /^[a-z][a-z-]*$/.test(arg) && !(i > 0 && args[i - 1].startsWith('-')));
+  return [command, ...words.slice(0, 2)].join(' ');
+}
+
+/**
+ * Runs an engine CLI (docker, podman, docker-compose) within the bound of its kind of call;
+ * on expiry the error names the command, the engine and the bound, and how to raise it.
+ */
+export function runBounded(command: string, args: string[], options: RunDockerOptions = {}): Promise<DockerResult> {
+  const kind = options.kind ?? 'short';
+  const bound = callBound(kind);
+  const what = callName(command, args);
+  const engine = engineDescription({ ...process.env, ...options.env });
+  return runCommand(command, args, {
+    ...options,
+    timeoutMs: bound.ms,
+    timeoutMessage: () =>
+      bound.byDeadline
+        ? `${what} was still waiting for the engine (${engine}) when the ${deadline!.description} ran out; it was stopped.`
+        : `${what} got no answer from the engine (${engine}) within ${seconds(bound.ms)} ("${BOUND_OPTIONS[kind]}"); it was stopped. Check that the engine answers (\`${activeCli} info\`), or raise "${BOUND_OPTIONS[kind]}".`,
   });
 }
 

@@ -47,11 +47,31 @@ describe('image record', () => {
     expect(readdirSync(dir)).toEqual(['image.json']);
   });
 
-  it('reads undefined for a missing or unreadable record', () => {
+  it('reads undefined for a missing record, and discards an unreadable one with a warning', () => {
     expect(readImageRecord(join(dir, 'none.json'))).toBeUndefined();
     writeFileSync(join(dir, 'broken.json'), '{ "project": ');
-    expect(readImageRecord(join(dir, 'broken.json'))).toBeUndefined();
-    expect(existsSync(join(dir, 'broken.json'))).toBe(true);
+    const warnings: string[] = [];
+    expect(readImageRecord(join(dir, 'broken.json'), (m) => warnings.push(m))).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/^image record .*broken\.json is unreadable \(.*\); discarded, it will be rebuilt\.$/)]);
+    expect(existsSync(join(dir, 'broken.json'))).toBe(false);
+  });
+
+  it('discards a record whose fields could reach the engine as something else', () => {
+    const cases: Array<Partial<Record<keyof ImageRecord, unknown>>> = [
+      { image: '--privileged' },
+      { id: 'sha256:../../etc' },
+      { tags: ['api:latest', '-v'] },
+      { archive: '../../../etc/passwd' },
+      { digest: 'md5:abc' },
+      { tags: 'api:latest' },
+    ];
+    for (const change of cases) {
+      const file = join(dir, 'odd.json');
+      writeFileSync(file, JSON.stringify({ ...record, ...change }));
+      const warnings: string[] = [];
+      expect(readImageRecord(file, (m) => warnings.push(m))).toBeUndefined();
+      expect(warnings[0]).toContain('not the shape this version writes');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { arrayOf, hasFields, isBoolean, isNumber, isString, optional, readStateFile, writeStateFile } from '../safety/state-file';
+import { imageReferenceProblem, isDigest, isImageId } from './image-reference';
 
 /**
  * What `docker-build` leaves in its declared output: enough for an Nx cache hit to stand
@@ -30,19 +30,33 @@ export interface ImageRecord {
 
 /** Writes atomically, so an interrupted build never leaves a half-written record. */
 export function writeImageRecord(file: string, record: ImageRecord): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeStateFile(file, record, true);
 }
 
-export function readImageRecord(file: string): ImageRecord | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ImageRecord;
-  } catch {
-    return undefined;
-  }
+const isReference = (v: unknown) => typeof v === 'string' && imageReferenceProblem(v) === undefined;
+
+/** What a record must hold before any of it reaches the engine (a record may come from a cache). */
+export const isImageRecord = hasFields<ImageRecord>({
+  project: isString,
+  image: isReference,
+  id: isImageId,
+  tags: arrayOf(isReference),
+  size: isNumber,
+  engine: isString,
+  cacheMounts: isBoolean,
+  vendored: isBoolean,
+  strategy: (v) => v === 'compile' || v === 'prebuilt',
+  reused: isBoolean,
+  digest: optional(isDigest),
+  // A file name beside the record, never a path that leads elsewhere.
+  archive: optional((v) => typeof v === 'string' && /^[\w.-]+$/.test(v) && !/^\.+$/.test(v)),
+  builtAt: isString,
+  durationMs: isNumber,
+});
+
+/** The record, or undefined when there is none; an unreadable one is discarded with a warning. */
+export function readImageRecord(file: string, warn?: (message: string) => void): ImageRecord | undefined {
+  return readStateFile(file, isImageRecord, 'image record', warn);
 }
 
 /** Default location of the record: the docker-build target's declared output. */

@@ -1,3 +1,4 @@
+import { logger } from '@nx/devkit';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
@@ -5,6 +6,7 @@ import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
 import { isExternal, lockGraph } from '../cargo/lockfile';
 import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
+import { isRecord } from '../safety/state-file';
 import { buildWorkspaceModel, CARGO_ROOT_FILES, dependencyClosure, outgoing, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
 
 /**
@@ -83,13 +85,60 @@ function emptyCache(): CacheFile {
   return { format: CACHE_FORMAT, plugin: PLUGIN_VERSION, manifests: {}, locks: {} };
 }
 
+/**
+ * The cache, when this build of the plugin wrote it. A missing one, or one an older build
+ * wrote, is simply rebuilt; an unreadable one (truncated, edited, another shape) is rebuilt
+ * with a warning, and so are entries of an odd shape, which could otherwise break the graph.
+ */
 function readCache(workspaceRoot: string): CacheFile {
+  const file = cachePath(workspaceRoot);
+  let text: string;
   try {
-    const cache = JSON.parse(readFileSync(cachePath(workspaceRoot), 'utf8')) as CacheFile;
-    return cache.format === CACHE_FORMAT && cache.plugin === PLUGIN_VERSION ? cache : emptyCache();
+    text = readFileSync(file, 'utf8');
   } catch {
     return emptyCache();
   }
+  try {
+    const cache = JSON.parse(text) as CacheFile;
+    if (!isRecord(cache)) throw new Error('not a JSON object');
+    if (cache.format !== CACHE_FORMAT || cache.plugin !== PLUGIN_VERSION) return emptyCache();
+    if (!isRecord(cache.manifests) || !isRecord(cache.locks)) throw new Error('not the shape this version writes');
+    const dropped = dropOddEntries(cache.manifests, isManifestEntry) + dropOddEntries(cache.locks, isLockEntry);
+    if (dropped) logger.warn(`@org/rust-docker: ${dropped} entr${dropped === 1 ? 'y' : 'ies'} of the graph cache ${file} had an odd shape; discarded, they will be rebuilt.`);
+    return cache;
+  } catch (error) {
+    logger.warn(`@org/rust-docker: the graph cache ${file} is unreadable (${(error as Error).message.split('\n')[0]}); discarded, it will be rebuilt.`);
+    return emptyCache();
+  }
+}
+
+const isStamp = (v: unknown): v is Stamp => isRecord(v) && typeof v.size === 'number' && typeof v.mtimeMs === 'number' && typeof v.hash === 'string';
+
+function isManifestEntry(v: unknown): boolean {
+  if (!isStamp(v)) return false;
+  const entry = v as CacheFile['manifests'][string];
+  if (entry.vendored !== undefined && typeof entry.vendored !== 'boolean') return false;
+  if (entry.error !== undefined) return isRecord(entry.error) && typeof entry.error.message === 'string';
+  if (entry.manifest === undefined) return entry.vendored === true;
+  const m = entry.manifest as unknown as Record<string, unknown>;
+  return isRecord(m) && typeof m.file === 'string' && typeof m.dir === 'string' && Array.isArray(m.dependencies) && Array.isArray(m.explicitBins) && isRecord(m.nx);
+}
+
+function isLockEntry(v: unknown): boolean {
+  if (!isStamp(v)) return false;
+  const summary = (v as { summary?: unknown }).summary;
+  return isRecord(summary) && isRecord(summary.nodes) && isRecord(summary.edges) && isRecord(summary.localDeps);
+}
+
+function dropOddEntries(entries: Record<string, unknown>, valid: (v: unknown) => boolean): number {
+  let dropped = 0;
+  for (const [key, entry] of Object.entries(entries)) {
+    if (!valid(entry)) {
+      delete entries[key];
+      dropped++;
+    }
+  }
+  return dropped;
 }
 
 /** Temp file then rename: a reader never sees half a cache, and a crash leaves the old one. */

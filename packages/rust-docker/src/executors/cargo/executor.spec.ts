@@ -267,7 +267,7 @@ describe('cargoExecutor (rustc and cargo mocked)', () => {
     expect(call.args).toEqual(['build', '--package', 'api', '--release', '--target', HOST, '--message-format=json-render-diagnostics']);
     expect(call.env.RUSTFLAGS).toBe('-C target-cpu=native -C target-feature=+crt-static');
     expect(process.env.RUSTFLAGS).toBe('-C target-cpu=native'); // its own environment is untouched
-    expect(readdirSync(join(ws, 'dist/services/api/bin')).sort()).toEqual(['api', 'api-migrate']);
+    expect(readdirSync(join(ws, 'dist/services/api/bin')).sort()).toEqual(['.rust-docker-outputs.json', 'api', 'api-migrate']);
     expect(readFileSync(join(ws, 'dist/services/api/bin/api'), 'utf8')).toBe('binary');
     expect(info).toHaveBeenCalledWith(expect.stringMatching(/^cargo build api --release \(static\) done in [\d.]+ s; api, api-migrate copied to dist\/services\/api\/bin$/));
   });
@@ -319,6 +319,34 @@ describe('cargoExecutor (rustc and cargo mocked)', () => {
     await expect(cargoExecutor({ command: 'build', static: true }, context())).resolves.toEqual({ success: false });
     expect(error).toHaveBeenCalledWith('rustc not found on PATH: install Rust from https://rustup.rs and retry.');
     expect(spawnMock).not.toHaveBeenCalled();
+  });
+
+  it('refuses an outputPath outside the workspace, or the workspace root itself, before running cargo', async () => {
+    await expect(cargoExecutor({ command: 'build', outputPath: 'dist/../../elsewhere' }, context())).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/^outputPath "dist\/\.\.\/\.\.\/elsewhere" resolves to .*, outside the workspace .*: use a path inside the workspace\.$/));
+    await expect(cargoExecutor({ command: 'build', outputPath: '.' }, context())).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith('outputPath "." is the workspace root: give a folder for build outputs, e.g. dist/services/api/bin.');
+    expect(spawnMock).not.toHaveBeenCalled();
+  });
+
+  it('keeps what it did not put in outputPath, and replaces or removes only its own binaries', async () => {
+    writeFiles(ws, { 'dist/services/api/bin/README.md': 'mine', 'dist/services/api/bin/notes/a.txt': 'mine too' });
+    cargoOutput.stdout = [artifact(join(ws, 'target/release/api')), artifact(join(ws, 'target/release/api-migrate')), ''].join('\n');
+    await expect(cargoExecutor({ command: 'build', outputPath: 'dist/services/api/bin' }, context())).resolves.toEqual({ success: true });
+    // The next build no longer makes api-migrate: it goes, the user's files stay.
+    cargoOutput.stdout = [artifact(join(ws, 'target/release/api')), ''].join('\n');
+    spawnMock.mockClear();
+    await expect(cargoExecutor({ command: 'build', outputPath: 'dist/services/api/bin' }, context())).resolves.toEqual({ success: true });
+    expect(readdirSync(join(ws, 'dist/services/api/bin')).sort()).toEqual(['.rust-docker-outputs.json', 'README.md', 'api', 'notes']);
+    expect(readFileSync(join(ws, 'dist/services/api/bin/README.md'), 'utf8')).toBe('mine');
+  });
+
+  it('refuses to overwrite a file of the same name that it did not put there', async () => {
+    writeFiles(ws, { 'out/api': 'a script of the user' });
+    cargoOutput.stdout = [artifact(join(ws, 'target/release/api')), ''].join('\n');
+    await expect(cargoExecutor({ command: 'build', outputPath: 'out' }, context())).resolves.toEqual({ success: false });
+    expect(error).toHaveBeenCalledWith('outputPath out already holds api, which this target did not put there: move it, or choose another outputPath.');
+    expect(readFileSync(join(ws, 'out/api'), 'utf8')).toBe('a script of the user');
   });
 
   it('fails when cargo fails, leaving outputPath alone', async () => {

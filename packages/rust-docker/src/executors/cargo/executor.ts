@@ -1,11 +1,13 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { binaryArtifacts } from '../../cargo/messages';
 import { describeSelection, selectionArgs, toolchainArgs, validateCargoSelection } from '../../cargo/cargo-options';
 import { receivingOptions } from '../command-line';
 import schema from './schema.json';
+import { ARG_KINDS, checkArg } from '../../safety/argv';
+import { resolveInside } from '../../safety/paths';
+import { copyBinaries } from './output-folder';
 import type { CargoExecutorOptions } from './schema';
 
 /** The cargo command line for a target; pure so the inferred targets can be tested. */
@@ -57,8 +59,16 @@ async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorCon
   const cwd = join(context.root, project.root);
   const started = Date.now();
   let result;
+  let outDir: string | undefined;
   try {
     validateCargoOptions(options, packageName);
+    checkArg(packageName, 'package', ARG_KINDS.packageSpec);
+    if (options.command === 'build' && options.outputPath) {
+      outDir = resolveInside(context.root, options.outputPath, 'outputPath');
+      if (outDir === resolveInside(context.root, '.', 'workspace') || outDir === cwd) {
+        throw new Error(`outputPath "${options.outputPath}" is the ${outDir === cwd ? "crate's own folder" : 'workspace root'}: give a folder for build outputs, e.g. dist/${project.root}/bin.`);
+      }
+    }
     const isStatic = options.static && options.command === 'build';
     const args = cargoArgs(options, packageName, isStatic && !options.triple ? hostTriple() : undefined);
     const env = isStatic ? { ...process.env, RUSTFLAGS: staticRustflags(process.env.RUSTFLAGS) } : process.env;
@@ -72,12 +82,14 @@ async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorCon
     logger.error(`cargo ${options.command} failed for ${packageName} (exit ${result.code}, ${seconds} s)`);
     return { success: false };
   }
-  if (options.command === 'build' && options.outputPath) {
-    const outDir = join(context.root, options.outputPath);
-    rmSync(outDir, { recursive: true, force: true });
+  if (options.command === 'build' && outDir) {
     const executables = executablesFromMessages(result.stdout, join(cwd, 'Cargo.toml'));
-    if (executables.length) mkdirSync(outDir, { recursive: true });
-    for (const exe of executables) copyFileSync(exe, join(outDir, basename(exe)));
+    try {
+      copyBinaries(context.root, outDir, executables);
+    } catch (error) {
+      logger.error((error as Error).message);
+      return { success: false };
+    }
     const copied = executables.length ? `; ${executables.map((e) => basename(e)).join(', ')} copied to ${options.outputPath}` : '';
     logger.info(`cargo build ${packageName}${describeSelection(options)}${options.static ? ' (static)' : ''} done in ${seconds} s${copied}`);
   } else {

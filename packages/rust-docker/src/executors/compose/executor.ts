@@ -1,9 +1,9 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, posix, relative } from 'node:path';
+import { posix, relative } from 'node:path';
 import { COMPOSE_FILE } from '../../compose/compose-file';
-import { checkDocker, docker, lastLines, runCommand, runDocker, type DockerResult } from '../../docker/docker-cli';
+import { checkDocker, docker, lastLines, runBounded, runDocker, useEngineBounds, type DockerResult, type EngineCallKind } from '../../docker/docker-cli';
+import { resolveInside } from '../../safety/paths';
 import type { ComposeExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
 import { receivingOptions } from '../command-line';
@@ -19,14 +19,25 @@ export interface ComposeCli {
 export async function detectCompose(): Promise<ComposeCli> {
   const v2 = await runDocker(['compose', 'version', '--short']).catch(() => undefined);
   if (v2?.code === 0) return { command: 'docker', prefix: ['compose'], version: `docker compose ${v2.stdout.trim()}` };
-  const v1 = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
-  if (v1.status === 0) return { command: 'docker-compose', prefix: [], version: `docker-compose ${v1.stdout.trim()}` };
+  const v1 = await runBounded('docker-compose', ['version', '--short']).catch(() => undefined);
+  if (v1?.code === 0) return { command: 'docker-compose', prefix: [], version: `docker-compose ${v1.stdout.trim()}` };
   throw new Error('Docker Compose not found: install the Compose plugin (`docker compose`) or `docker-compose`, then retry.');
 }
 
-function compose(cli: ComposeCli, file: string, args: string[], stream = false): Promise<DockerResult> {
+function compose(cli: ComposeCli, file: string, args: string[], stream = false, kind: EngineCallKind = 'short'): Promise<DockerResult> {
   const full = [...cli.prefix, '-f', file, ...args];
-  return cli.command === 'docker' ? runDocker(full, { stream }) : runCommand(cli.command, full, { stream });
+  return cli.command === 'docker' ? runDocker(full, { stream, kind }) : runBounded(cli.command, full, { stream, kind });
+}
+
+/** Compose service names (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`): never read as a flag. */
+export function checkServiceNames(services: unknown): string[] {
+  const list = services === undefined ? [] : Array.isArray(services) ? services : [services];
+  for (const service of list) {
+    if (typeof service !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service)) {
+      throw new Error(`services entry "${String(service)}" is not a Compose service name: use letters, digits, "_", "." and "-", starting with a letter or digit.`);
+    }
+  }
+  return list as string[];
 }
 
 export interface ServiceState {
@@ -63,23 +74,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function composeExecutor(options: ComposeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const projectRoot = context.projectsConfigurations.projects[context.projectName!].root;
-  const file = join(context.root, options.file ?? posix.join(projectRoot, COMPOSE_FILE));
-  const services = options.services ?? [];
-  const shown = relative(context.root, file);
+  const given = options.file ?? posix.join(projectRoot, COMPOSE_FILE);
+  let shown = given;
   const started = Date.now();
   let cli: ComposeCli | undefined;
+  let file = '';
+  let services: string[] = [];
   try {
+    file = resolveInside(context.root, given, 'file');
+    shown = relative(context.root, file);
+    services = checkServiceNames(options.services);
+    useEngineBounds(options);
     if (!existsSync(file)) throw new Error(`${shown} not found: services add themselves to it (nx g @org/rust-docker:service).`);
     await checkDocker();
     cli = await detectCompose();
     if (options.command === 'down') {
-      const result = await compose(cli, file, ['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])], true);
+      const result = await compose(cli, file, ['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])], true, 'transfer');
       if (result.code !== 0) throw new Error(`compose down failed: ${lastLines(result.stderr, 5)}`);
       logger.info(`${shown}: down with ${cli.version}${options.volumes ? ', volumes removed' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return { success: true };
     }
 
-    const up = await compose(cli, file, ['up', '-d', '--no-build', ...services], true);
+    const up = await compose(cli, file, ['up', '-d', '--no-build', ...services], true, 'transfer');
     if (up.code !== 0) throw new Error(`compose up failed: ${lastLines(up.stderr || up.stdout, 8)}`);
     const deadline = started + (options.timeout ?? 90) * 1000;
     let current: ServiceState[] = [];
@@ -100,10 +116,14 @@ async function composeExecutor(options: ComposeExecutorOptions, context: Executo
     logger.error(`${shown}: ${redactUrls((error as Error).message)}`);
     if (cli && options.command === 'up') {
       // Nothing is left running after a failure; the logs say why it failed.
-      const logs = await compose(cli, file, ['logs', '--no-color', '--tail', '30', ...services]);
-      if (logs.stdout.trim()) logger.error(`last log lines:\n${lastLines(logs.stdout, 60)}`);
-      await compose(cli, file, ['down', '--remove-orphans']);
-      logger.error(`${shown}: brought down again (volumes kept).`);
+      try {
+        const logs = await compose(cli, file, ['logs', '--no-color', '--tail', '30', ...services]);
+        if (logs.stdout.trim()) logger.error(`last log lines:\n${lastLines(logs.stdout, 60)}`);
+        await compose(cli, file, ['down', '--remove-orphans'], false, 'transfer');
+        logger.error(`${shown}: brought down again (volumes kept).`);
+      } catch (cleanupError) {
+        logger.error(`${shown}: could not bring it down (${(cleanupError as Error).message}); run \`docker compose -f ${shown} down\` once the engine answers.`);
+      }
     }
     return { success: false };
   }

@@ -4,4 +4,6 @@ export interface ComposeExecutorOptions {
   services?: string[];
   timeout?: number;
   volumes?: boolean;
+  engineTimeout?: number;
+  transferTimeout?: number;
 }

@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
 import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
@@ -18,7 +18,7 @@ import {
   type ContextFilter,
 } from '../../docker/build-context';
 import { imageSize, pushTags } from '../../docker/container';
-import { checkDocker, chooseCli, currentCli, docker, formatBytes, lastLines, runDocker, useCli } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, currentCli, docker, formatBytes, lastLines, runDocker, useCli, useEngineBounds } from '../../docker/docker-cli';
 import { parseDockerignore } from '../../docker/dockerignore';
 import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
 import { elfInterpreter } from '../../docker/elf';
@@ -27,6 +27,10 @@ import { listGitFiles } from '../../docker/git-files';
 import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docker/image-record';
 import { keptOutMessage } from '../../secrets/credential-files';
 import { redactUrls } from '../../secrets/urls';
+import { checkImageReference } from '../../docker/image-reference';
+import { provenanceLabels } from '../../docker/provenance';
+import { ensureOwnDir, writeFileAtomic } from '../../safety/paths';
+import { checkBuildOptions, checkPinnedBaseImages, projectWorkDir } from './build-safety';
 import type { DockerBuildExecutorOptions } from './schema';
 import { receivingOptions } from '../command-line';
 import schema from './schema.json';
@@ -78,7 +82,7 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
   const project = context.projectName!;
   const projectRoot = context.projectsConfigurations.projects[project].root;
   const strategy = options.strategy ?? 'compile';
-  return {
+  return checkBuildOptions(context.root, {
     project,
     projectRoot,
     dockerfile: join(context.root, options.dockerfile ?? posix.join(projectRoot, 'Dockerfile')),
@@ -102,7 +106,7 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
       options.archive === false ? 0 : options.archive === true ? Number.POSITIVE_INFINITY : parseSize(options.archive ?? DEFAULT_ARCHIVE_MAX, 'archive'),
     builder: options.builder,
     outputFile: options.outputFile ? join(context.root, options.outputFile) : imageRecordPath(context.root, projectRoot),
-  };
+  }, imageRecordPath(context.root, projectRoot), options);
 }
 
 export interface BuildArgsInput {
@@ -169,6 +173,8 @@ interface LoadedCrate {
   model: CargoWorkspaceModel;
   workspaceAbs: string;
   readRoot: (file: string) => string | undefined;
+  /** target/rust-docker/<project>: this executor's own folder, inside the workspace. */
+  workDir: string;
 }
 
 function loadCrate(o: NormalizedBuildOptions, root: string): LoadedCrate {
@@ -181,7 +187,7 @@ function loadCrate(o: NormalizedBuildOptions, root: string): LoadedCrate {
     const path = join(workspaceAbs, file);
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   };
-  return { crate, model, workspaceAbs, readRoot };
+  return { crate, model, workspaceAbs, readRoot, workDir: projectWorkDir(root, workspaceAbs, o.project) };
 }
 
 /**
@@ -215,7 +221,7 @@ function prepareCompileContext(o: NormalizedBuildOptions, loaded: LoadedCrate, s
   const dockerignore = readRoot('.dockerignore');
   const rules = dockerignore ? parseDockerignore(dockerignore) : [];
   const sourcePaths = plan.crateDirs.map((d) => posix.join(plan.workspaceDir, d));
-  const workDir = join(workspaceAbs, 'target', 'rust-docker', o.project);
+  const workDir = loaded.workDir;
   const dir = join(workDir, 'context');
   const hashOf = (files: Map<string, { source: string }>, generated: Map<string, string>) =>
     contentHash(
@@ -317,7 +323,7 @@ function preparePrebuiltContext(
       `${o.project}: the prebuilt strategy without "dependsOn": ["build"] ships whatever binary is in dist/, and the Nx cache cannot see it change; add the dependency to docker-build.`,
     );
   }
-  const workDir = join(loaded.workspaceAbs, 'target', 'rust-docker', o.project);
+  const workDir = loaded.workDir;
   const dir = join(workDir, 'prebuilt');
   // The binary alone, with its modification time, as every context is synced.
   syncContext(dir, new Map([[bin, { source: built }]]), new Map());
@@ -354,10 +360,12 @@ async function dockerBuildExecutor(
   const started = Date.now();
   let o: NormalizedBuildOptions | undefined;
   try {
+    useEngineBounds(options);
     o = normalizeOptions(options, context);
     if (!existsSync(o.dockerfile)) {
       throw new Error(`${relative(context.root, o.dockerfile)} not found: add one with \`nx g @org/rust-docker:service\` or set the "dockerfile" option.`);
     }
+    if (options.requirePinnedBaseImages) checkPinnedBaseImages(readFileSync(o.dockerfile, 'utf8'), o.buildArgs, relative(context.root, o.dockerfile));
     useCli(o.engine === 'podman' ? 'podman' : o.engine === 'auto' ? chooseCli('auto') : 'docker');
     const versions = await checkDocker();
     const choice = chooseEngine(await probeEngine(versions.client), o.engine);
@@ -380,6 +388,7 @@ async function dockerBuildExecutor(
     const tags = [`${o.image}:latest`, contentTag];
     if (clean) tags.push(`${o.image}:git-${revision!.slice(0, 12)}`);
     tags.push(...o.tags.map((t) => (t.includes(':') ? t : `${o!.image}:${t}`)));
+    for (const tag of tags) checkImageReference(tag, 'tag');
 
     // Same pruned context, same Dockerfile and settings: the image already exists. This is
     // what keeps an unrelated Cargo.lock bump (which Nx must treat as a change) from
@@ -390,7 +399,7 @@ async function dockerBuildExecutor(
       logger.info(`${o.project}: ${contentTag} was already built from this exact context; tagged it, no build`);
     } else {
       const renderedDockerfile = join(prepared.workDir, `Dockerfile.${choice.engine}`);
-      mkdirSync(prepared.workDir, { recursive: true });
+      ensureOwnDir(prepared.workDir);
       let text = dockerfileText;
       if (prepared.bin) {
         if (!parseStages(text).stages.some((stage) => stage.name === 'runtime-base')) {
@@ -398,7 +407,7 @@ async function dockerBuildExecutor(
         }
         text += prebuiltStage(prepared.bin, prepared.bin);
       }
-      writeFileSync(renderedDockerfile, dockerfileForEngine(text, choice.engine, o.target));
+      writeFileAtomic(renderedDockerfile, dockerfileForEngine(text, choice.engine, o.target));
       const buildArgs = { CARGO_CACHE_ID: createHash('sha256').update(context.root).digest('hex').slice(0, 12), ...o.buildArgs };
       const invocation = buildInvocation(
         choice.engine,
@@ -408,7 +417,8 @@ async function dockerBuildExecutor(
           // Other tags only once the image passed its checks, so `latest` never moves to a rejected one.
           tags: [contentTag],
           buildArgs,
-          labels: labelsFor(o, loaded, context.root, revision),
+          // Provenance last: health-check and docker-run trust an image by these, not a user's.
+          labels: { ...labelsFor(o, loaded, context.root, revision), ...provenanceLabels(o.project, context.root) },
           engine: choice.engine,
           target: o.target,
           platform: o.platform,
@@ -417,7 +427,7 @@ async function dockerBuildExecutor(
           builder: o.builder,
         }),
       );
-      const result = await runDocker(invocation.args, { env: invocation.env, stream: true });
+      const result = await runDocker(invocation.args, { env: invocation.env, stream: true, kind: 'build' });
       if (result.code !== 0) {
         throw new Error(`docker build failed (exit ${result.code}):\n${lastLines(result.stderr || result.stdout, 15)}`);
       }
@@ -435,14 +445,15 @@ async function dockerBuildExecutor(
     const digest = o.push ? await pushTags(tags) : undefined;
     // The image itself inside the cached output: a remote cache hit brings it along.
     const archivePath = imageArchivePath(o.outputFile);
+    // checkBuildOptions made sure an archive already there is this executor's own; removed
+    // first, so that a symlink in its place is never written through.
     let archived = false;
+    rmSync(archivePath, { force: true });
     if (size <= o.archiveMax) {
       mkdirSync(dirname(archivePath), { recursive: true });
       // Podman writes one image per archive unless asked for several.
-      await docker(['save', ...(currentCli() === 'podman' ? ['--multi-image-archive'] : []), '-o', archivePath, contentTag, `${o.image}:latest`]);
+      await docker(['save', ...(currentCli() === 'podman' ? ['--multi-image-archive'] : []), '-o', archivePath, contentTag, `${o.image}:latest`], { kind: 'transfer' });
       archived = true;
-    } else {
-      rmSync(archivePath, { force: true });
     }
     const durationMs = Date.now() - started;
     writeImageRecord(o.outputFile, {

@@ -22,4 +22,8 @@ export interface DockerBuildExecutorOptions {
   archive?: boolean | number | string;
   builder?: string;
   outputFile?: string;
+  requirePinnedBaseImages?: boolean;
+  engineTimeout?: number;
+  buildTimeout?: number;
+  transferTimeout?: number;
 }

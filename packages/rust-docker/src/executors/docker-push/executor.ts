@@ -1,9 +1,11 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { ensureRecordedImage, pushTags } from '../../docker/container';
-import { checkDocker, chooseCli, useCli, docker } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, useCli, docker, useEngineBounds } from '../../docker/docker-cli';
+import { checkImageReference } from '../../docker/image-reference';
 import { imageRecordPath, readImageRecord } from '../../docker/image-record';
+import { assertNoSymlinkOut } from '../../safety/paths';
+import { writeStateFile } from '../../safety/state-file';
 import type { DockerPushExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
 import { receivingOptions } from '../command-line';
@@ -16,16 +18,21 @@ async function dockerPushExecutor(options: DockerPushExecutorOptions, context: E
   const recordFile = imageRecordPath(context.root, projectRoot);
   const started = Date.now();
   try {
+    useEngineBounds(options);
     useCli(chooseCli(options.engine));
     await checkDocker();
     const resolved = await ensureRecordedImage(recordFile, project);
     const record = readImageRecord(recordFile)!;
-    const extra = (options.tags ?? []).map((t) => (t.includes(':') ? t : `${record.image}:${t}`));
+    const extra = (options.tags ?? []).map((t) => {
+      const ref = t.includes(':') ? t : `${record.image}:${t}`;
+      checkImageReference(ref, 'tag');
+      return ref;
+    });
     for (const tag of extra) await docker(['tag', resolved.ref, tag]);
     const digest = await pushTags([...record.tags, ...extra]);
     const pushFile = `${dirname(recordFile)}/push.json`;
-    mkdirSync(dirname(pushFile), { recursive: true });
-    writeFileSync(pushFile, JSON.stringify({ image: record.image, id: record.id, digest, tags: [...record.tags, ...extra], pushedAt: new Date().toISOString() }, null, 2) + '\n');
+    assertNoSymlinkOut(context.root, pushFile, 'push record');
+    writeStateFile(pushFile, { image: record.image, id: record.id, digest, tags: [...record.tags, ...extra], pushedAt: new Date().toISOString() }, true);
     logger.info(`${project}: pushed ${[...record.tags, ...extra].join(', ')} (${digest ?? 'no digest reported'}) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${relative(context.root, pushFile)}`);
     return { success: true };
   } catch (error) {

@@ -1,4 +1,6 @@
 export interface DockerPushExecutorOptions {
   tags?: string[];
   engine?: 'auto' | 'docker' | 'podman';
+  engineTimeout?: number;
+  transferTimeout?: number;
 }

@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { spawn } from 'node:child_process';
-import { checkDocker, chooseCli, currentCli, runDocker, useCli } from '../../docker/docker-cli';
-import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs, runEnv } from '../../docker/container';
+import { checkDocker, chooseCli, currentCli, runDocker, useCli, useEngineBounds } from '../../docker/docker-cli';
+import { IMAGE_SOURCES, containerIsOurs, containerName, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs, runEnv } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
 import type { DockerRunExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
@@ -21,8 +21,9 @@ async function* dockerRunExecutor(
   const projectRoot = context.projectsConfigurations.projects[project].root;
   const port = containerPort(context.root, projectRoot, options.port);
   const hostPort = options.hostPort ?? port;
-  const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
+  const name = containerName(project);
   try {
+    useEngineBounds(options);
     useCli(chooseCli(options.engine));
     // Checked (and every ${NAME} resolved) before the engine is asked anything.
     const containerEnv = runEnv({ containerPort: port, env: options.env });
@@ -33,7 +34,13 @@ async function* dockerRunExecutor(
     if (existing?.running) {
       throw new Error(`a container named ${name} is already running: stop it with \`docker rm -f ${name}\`, then retry.`);
     }
-    if (existing) await removeContainer(name);
+    if (existing) {
+      // A stopped container of that name: removed only if an earlier run of this project left it.
+      if (!(await containerIsOurs(name, project, image))) {
+        throw new Error(`a stopped container named ${name} exists that docker-run did not start for ${project}: remove it (\`docker rm ${name}\`) if it is not needed, then retry.`);
+      }
+      await removeContainer(name);
+    }
     if (!(await portIsFree(hostPort))) {
       throw new Error(`port ${hostPort} on ${LOOPBACK} is already in use: free it or pass --hostPort=<another port>.`);
     }

@@ -5,4 +5,6 @@ export interface DockerRunExecutorOptions {
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
   engine?: 'auto' | 'docker' | 'podman';
+  engineTimeout?: number;
+  transferTimeout?: number;
 }

@@ -1,9 +1,10 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { randomBytes } from 'node:crypto';
-import { checkDocker, chooseCli, useCli, docker } from '../../docker/docker-cli';
+import { checkDocker, chooseCli, useCli, docker, useDeadline, useEngineBounds } from '../../docker/docker-cli';
 import {
   IMAGE_SOURCES,
   containerLogs,
+  containerName,
   containerState,
   freePort,
   LOOPBACK,
@@ -48,9 +49,13 @@ async function healthCheckExecutor(
   const path = options.path ?? '/health';
   const expectStatus = options.expectStatus ?? 200;
   const expectBody = new RegExp(options.expectBody ?? '"status"\\s*:\\s*"ok"');
+  // The deadline covers the whole run, from the first engine call on: an engine that does
+  // not answer fails the check in `timeout` seconds too.
+  const runStarted = Date.now();
   const deadlineMs = (options.timeout ?? 30) * 1000;
+  const deadline = runStarted + deadlineMs;
   const port = containerPort(context.root, projectRoot, options.port);
-  const name = `${project.replace(/[^a-zA-Z0-9_.-]/g, '-')}-health-${randomBytes(3).toString('hex')}`;
+  const name = containerName(project, `-health-${randomBytes(3).toString('hex')}`);
 
   let started = false;
   let starting: Promise<unknown> | undefined;
@@ -70,7 +75,11 @@ async function healthCheckExecutor(
   process.on('SIGTERM', onSignal);
 
   try {
+    // The probe must stay on the container's loopback port: `@host/` or `//host/` would send it elsewhere.
+    if (!/^\/(?!\/)[^\s@\\]*$/.test(path)) throw new Error(`path ${JSON.stringify(path)} is not a URL path: give one starting with a single "/", e.g. /health.`);
+    useEngineBounds(options);
     useCli(chooseCli(options.engine));
+    useDeadline(deadline, `health-check deadline ("timeout": ${deadlineMs / 1000} s)`);
     // Checked (and every ${NAME} resolved) before the engine is asked anything.
     const containerEnv = runEnv({ containerPort: port, env: options.env });
     await checkDocker();
@@ -84,7 +93,7 @@ async function healthCheckExecutor(
     await starting;
     let last: ProbeResult | undefined;
     let nextStateCheck = 0;
-    while (Date.now() - t0 < deadlineMs) {
+    while (Date.now() < deadline) {
       last = await probe(url, 1000);
       if (isHealthy(last, expectStatus, expectBody)) {
         const ms = Date.now() - t0;
@@ -103,6 +112,8 @@ async function healthCheckExecutor(
     const seen = last ? `last answer ${last.status} ${last.body.trim().slice(0, 120)}` : 'no answer';
     throw new Error(`not healthy after ${deadlineMs / 1000} s (GET ${path} expects ${expectStatus} and a body matching ${expectBody}; ${seen})`);
   } catch (error) {
+    // Cleanup and logs get their own bounds: the deadline is what just passed.
+    useDeadline(undefined);
     logger.error(`${project}: health check failed: ${redactUrls((error as Error).message)}`);
     if (started) {
       const logs = await containerLogs(name, 30);
@@ -110,6 +121,7 @@ async function healthCheckExecutor(
     }
     return { success: false };
   } finally {
+    useDeadline(undefined);
     await cleanup();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -8,4 +8,6 @@ export interface HealthCheckExecutorOptions {
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
   engine?: 'auto' | 'docker' | 'podman';
+  engineTimeout?: number;
+  transferTimeout?: number;
 }

@@ -1,6 +1,7 @@
 import { formatFiles, logger, readNxJson, type Tree } from '@nx/devkit';
 import { Document, isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { DEFAULT_PLUGIN_OPTIONS, ensureLines, PLUGIN_NAME } from '../init/generator';
+import { checkLineFile, checkNxJson, transactional } from '../../safety/tree';
 import type { CiGeneratorSchema } from './schema';
 import { redactUrls } from '../../secrets/urls';
 
@@ -490,8 +491,10 @@ function warnAboutImageNames(tree: Tree, o: NormalizedCiOptions): void {
   );
 }
 
-export async function ciGenerator(tree: Tree, schema: CiGeneratorSchema = {}): Promise<void> {
+async function generateCi(tree: Tree, schema: CiGeneratorSchema = {}): Promise<void> {
+  checkNxJson(tree);
   const options = normalizeOptions(tree, schema);
+  if (options.provider === 'gitlab') checkLineFile(tree, '.gitignore');
   const text = renderPipeline(options);
   tree.write(options.file, text);
   if (options.provider === 'gitlab') {
@@ -504,5 +507,7 @@ export async function ciGenerator(tree: Tree, schema: CiGeneratorSchema = {}): P
   }
   if (!options.skipFormat) await formatFiles(tree);
 }
+
+export const ciGenerator = transactional(generateCi);
 
 export default ciGenerator;

@@ -4,6 +4,8 @@ import { binaryNames, parseCargoManifest } from '../../cargo/manifest';
 import { findCrates } from '../../cargo/tree-crates';
 import { dockerfileRuntime, exposedPort, normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
+import { COMPOSE_FILE } from '../../compose/compose-file';
+import { checkComposeFile, checkInitInputs, transactional } from '../../safety/tree';
 import { addToCompose, defaultPort, servicePort } from '../service/generator';
 import type { DockerGeneratorSchema } from './schema';
 
@@ -73,7 +75,9 @@ export function normalizeOptions(tree: Tree, schema: DockerGeneratorSchema): Nor
   };
 }
 
-export async function dockerGenerator(tree: Tree, schema: DockerGeneratorSchema) {
+async function generateDocker(tree: Tree, schema: DockerGeneratorSchema): Promise<void> {
+  checkInitInputs(tree);
+  checkComposeFile(tree, COMPOSE_FILE);
   const options = normalizeOptions(tree, schema);
   await initGenerator(tree, { skipFormat: true });
   const dockerfilePath = posix.join(options.projectRoot, 'Dockerfile');
@@ -92,5 +96,7 @@ export async function dockerGenerator(tree: Tree, schema: DockerGeneratorSchema)
   addToCompose(tree, { name: options.project, dockerfile: dockerfilePath, bin: options.bin, port: options.port, with: [], healthcheck: options.healthcheck });
   if (!options.skipFormat) await formatFiles(tree);
 }
+
+export const dockerGenerator = transactional(generateDocker);
 
 export default dockerGenerator;

@@ -2,6 +2,7 @@ import { formatFiles, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { ensureCargoWorkspace } from '../../cargo/root-manifest';
 import { ALWAYS_EXCLUDED } from '../../docker/dockerignore';
 import { normalizePluginOptions } from '../../graph/targets';
+import { checkInitInputs, transactional } from '../../safety/tree';
 import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = '@org/rust-docker';
@@ -29,7 +30,8 @@ export function ensureLines(tree: Tree, file: string, lines: string[], header?: 
   tree.write(file, `${current}${separator}${block}\n`);
 }
 
-export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}) {
+async function generateInit(tree: Tree, schema: InitGeneratorSchema = {}): Promise<void> {
+  checkInitInputs(tree);
   registerPlugin(tree);
   const rootManifest = tree.exists('Cargo.toml') ? tree.read('Cargo.toml', 'utf8')! : undefined;
   const updated = ensureCargoWorkspace(rootManifest);
@@ -38,5 +40,8 @@ export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}
   ensureLines(tree, '.gitignore', ['target/', 'dist/'], '# Rust build output (@org/rust-docker)');
   if (!schema.skipFormat) await formatFiles(tree);
 }
+
+/** Checks every file it edits first; fails leaving the Tree as it was. */
+export const initGenerator = transactional(generateInit);
 
 export default initGenerator;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { addWorkspaceMember } from '../../cargo/root-manifest';
 import { addPathDependency, nameList, newCrate, requireCrates } from '../../cargo/tree-crates';
 import { initGenerator } from '../init/generator';
+import { checkInitInputs, checkTomlFile, transactional } from '../../safety/tree';
 import { updateLockfile } from '../service/generator';
 import type { LibraryGeneratorSchema } from './schema';
 
@@ -21,8 +22,10 @@ export function normalizeOptions(tree: Tree, schema: LibraryGeneratorSchema): No
   return { name, projectRoot, tags, dependents, skipFormat: schema.skipFormat ?? false };
 }
 
-export async function libraryGenerator(tree: Tree, schema: LibraryGeneratorSchema): Promise<GeneratorCallback> {
+async function generateLibrary(tree: Tree, schema: LibraryGeneratorSchema): Promise<GeneratorCallback> {
+  checkInitInputs(tree);
   const options = normalizeOptions(tree, schema);
+  for (const dependent of options.dependents) checkTomlFile(tree, `${dependent.dir === '.' ? '' : `${dependent.dir}/`}Cargo.toml`);
   await initGenerator(tree, { skipFormat: true });
   tree.write('Cargo.toml', addWorkspaceMember(tree.read('Cargo.toml', 'utf8')!, options.projectRoot));
   generateFiles(tree, join(__dirname, 'files'), options.projectRoot, { ...options, tmpl: '' });
@@ -30,5 +33,7 @@ export async function libraryGenerator(tree: Tree, schema: LibraryGeneratorSchem
   if (!options.skipFormat) await formatFiles(tree);
   return () => updateLockfile(tree.root);
 }
+
+export const libraryGenerator = transactional(generateLibrary);
 
 export default libraryGenerator;

@@ -13,6 +13,7 @@ import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/roo
 import { addPathDependency, nameList, newCrate, requireCrates } from '../../cargo/tree-crates';
 import { normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
+import { checkComposeFile, checkInitInputs, transactional } from '../../safety/tree';
 import type { ServiceGeneratorSchema } from './schema';
 
 export interface NormalizedServiceOptions {
@@ -114,7 +115,10 @@ export function updateLockfile(workspaceRoot: string): void {
   }
 }
 
-export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchema): Promise<GeneratorCallback> {
+async function generateService(tree: Tree, schema: ServiceGeneratorSchema): Promise<GeneratorCallback> {
+  // Every file it edits is readable, and of the shape it expects, before the first write.
+  checkInitInputs(tree);
+  checkComposeFile(tree, COMPOSE_FILE);
   const options = normalizeOptions(tree, schema);
   await initGenerator(tree, { skipFormat: true });
 
@@ -140,6 +144,8 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
   if (!options.skipFormat) await formatFiles(tree);
   return () => updateLockfile(tree.root);
 }
+
+export const serviceGenerator = transactional(generateService);
 
 /** Adds the service's entry (and its backing services) to the workspace's compose.yaml. */
 export function addToCompose(tree: Tree, service: ComposeService): void {

@@ -10,6 +10,7 @@ import { dockerfileRuntime, exposedPort } from '../../docker/dockerfile';
 import { defaultPort } from '../service/generator';
 import type { SyncGeneratorSchema } from './schema';
 import { removeFromStringArray } from '../../cargo/toml-text';
+import { checkComposeFile, checkTomlFile, UneditableFileError } from '../../safety/tree';
 
 /**
  * What a sync generator returns: the shape of `SyncGeneratorResult` in nx
@@ -502,6 +503,7 @@ function syncCompose(tree: Tree, states: ServiceState[], lines: string[]): void 
  * everything through the Tree. Returns one line per change, or nothing when in sync.
  */
 export function syncGenerator(tree: Tree, _options: SyncGeneratorSchema = {}): SyncGeneratorResult | undefined {
+  warnAboutUneditableFiles(tree);
   const lines: string[] = [];
   const manifests = readTreeManifests(tree);
   syncMembers(tree, manifests, lines);
@@ -515,6 +517,25 @@ export function syncGenerator(tree: Tree, _options: SyncGeneratorSchema = {}): S
   return {
     outOfSyncMessage: [`${lines.length} ${lines.length === 1 ? 'change' : 'changes'} to follow the Rust crates:`, ...lines.map((l) => `- ${l}`)].join('\n'),
   };
+}
+
+/**
+ * Sync runs before every docker-build, and in CI a failing sync generator stops the task
+ * even when the build does not need the file; so instead of failing it leaves a file it
+ * cannot read (or whose shape it does not expect) as it is, and says so, naming the line.
+ */
+function warnAboutUneditableFiles(tree: Tree): void {
+  for (const [file, check] of [
+    ['Cargo.toml', checkTomlFile],
+    [COMPOSE_FILE, checkComposeFile],
+  ] as const) {
+    try {
+      check(tree, file);
+    } catch (error) {
+      if (!(error instanceof UneditableFileError)) throw error;
+      logger.warn(`@org/rust-docker:sync: ${error.where}; left as it is until it is fixed.`);
+    }
+  }
 }
 
 export default syncGenerator;
