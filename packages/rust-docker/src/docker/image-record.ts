@@ -24,6 +24,10 @@ export interface ImageRecord {
   digest?: string;
   /** The image saved with `docker save`, next to this record (a cacheable output). */
   archive?: string;
+  /** The commit the image was built from; absent when its sources had uncommitted changes. */
+  revision?: string;
+  /** Workspace-relative files and folders the image was built from (what a release compares with `revision`). */
+  sources?: string[];
   builtAt: string;
   durationMs: number;
 }

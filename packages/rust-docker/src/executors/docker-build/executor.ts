@@ -25,6 +25,7 @@ import { elfInterpreter } from '../../docker/elf';
 import { buildInvocation, chooseEngine, dockerfileForEngine, probeEngine, type BuildEngine } from '../../docker/engine';
 import { listGitFiles } from '../../docker/git-files';
 import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docker/image-record';
+import { recordedSources } from '../../release/image-freshness';
 import { keptOutMessage } from '../../secrets/credential-files';
 import { redactUrls } from '../../secrets/urls';
 import type { DockerBuildExecutorOptions } from './schema';
@@ -374,6 +375,9 @@ export default async function dockerBuildExecutor(
 
     const revision = git(context.root, ['rev-parse', 'HEAD']);
     const clean = revision !== undefined && git(context.root, ['status', '--porcelain', '--', ...prepared.sourcePaths, relative(context.root, o.dockerfile)]) === '';
+    // What a release checks against `revision` before it publishes this image (see release/image-freshness).
+    const sources = recordedSources(prepared.sourcePaths, relative(context.root, o.dockerfile), relative(context.root, loaded.workspaceAbs));
+    const sourcesClean = clean && git(context.root, ['status', '--porcelain', '--', ...sources]) === '';
     const contentTag = `${o.image}:${prepared.hash}`;
     const tags = [`${o.image}:latest`, contentTag];
     if (clean) tags.push(`${o.image}:git-${revision!.slice(0, 12)}`);
@@ -456,6 +460,8 @@ export default async function dockerBuildExecutor(
       reused,
       ...(digest ? { digest } : {}),
       ...(archived ? { archive: basename(archivePath) } : {}),
+      ...(sourcesClean ? { revision } : {}),
+      sources,
       builtAt: new Date().toISOString(),
       durationMs,
     });

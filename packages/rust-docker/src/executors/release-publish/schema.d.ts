@@ -1,0 +1,10 @@
+export interface ReleasePublishExecutorOptions {
+  image?: boolean;
+  cargoPublish?: boolean;
+  tags?: string[];
+  registry?: string;
+  verify?: boolean;
+  engine?: 'auto' | 'docker' | 'podman';
+  dryRun?: boolean;
+  nxReleaseVersionData?: Record<string, { currentVersion?: string | null; newVersion?: string | null } | undefined>;
+}
