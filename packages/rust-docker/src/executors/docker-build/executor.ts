@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
 import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
+import { dependencyClosure } from '../../cargo/workspace';
 import { sanitizeCargoConfig, sanitizedConfigMessage } from '../../cargo/cargo-config';
 import {
   collectCrateFiles,
@@ -376,7 +377,9 @@ export default async function dockerBuildExecutor(
     const revision = git(context.root, ['rev-parse', 'HEAD']);
     const clean = revision !== undefined && git(context.root, ['status', '--porcelain', '--', ...prepared.sourcePaths, relative(context.root, o.dockerfile)]) === '';
     // What a release checks against `revision` before it publishes this image (see release/image-freshness).
-    const sources = recordedSources(prepared.sourcePaths, relative(context.root, o.dockerfile), relative(context.root, loaded.workspaceAbs));
+    // A prebuilt binary comes from the crate and every crate it is built from.
+    const crateDirs = o.strategy === 'prebuilt' ? dependencyClosure(loaded.model, o.projectRoot) : prepared.sourcePaths;
+    const sources = recordedSources(crateDirs, relative(context.root, o.dockerfile), relative(context.root, loaded.workspaceAbs));
     const sourcesClean = clean && git(context.root, ['status', '--porcelain', '--', ...sources]) === '';
     const contentTag = `${o.image}:${prepared.hash}`;
     const tags = [`${o.image}:latest`, contentTag];
