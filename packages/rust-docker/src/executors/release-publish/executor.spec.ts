@@ -1,4 +1,5 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -122,6 +123,39 @@ describe('release-publish: what it publishes and what it skips', () => {
     });
     await expect(releasePublishExecutor({}, context('api'))).resolves.toEqual({ success: true });
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^api: image not published: it was built from uncommitted changes/));
+  });
+
+  it('in a dry run, says which image it would tag and push, and pushes nothing', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'crates');
+    const revision = git('rev-parse', 'HEAD');
+    writeImageRecord(join(root, 'dist/api/docker/image.json'), {
+      project: 'api',
+      image: 'registry.example.com/api',
+      id: `sha256:${'ab'.repeat(32)}`,
+      tags: ['registry.example.com/api:latest'],
+      size: 1,
+      engine: 'buildkit',
+      cacheMounts: true,
+      vendored: true,
+      strategy: 'compile',
+      reused: false,
+      builtAt: '',
+      durationMs: 0,
+      revision,
+      sources: ['api', 'Cargo.toml', 'Cargo.lock'],
+    });
+    // The release bumped api's version since the image was built: still the same sources.
+    write('api/Cargo.toml', '[package]\nname = "api"\nversion = "0.4.0"\npublish = false\n');
+    const options = { dryRun: true, tags: ['latest'], engine: 'podman' as const, nxReleaseVersionData: { api: { newVersion: '0.4.0' } } };
+    await expect(releasePublishExecutor(options, context('api'))).resolves.toEqual({ success: true });
+    expect(info).toHaveBeenCalledWith(
+      `api: would tag registry.example.com/api (${'ab'.repeat(6)}, built from ${revision.slice(0, 12)}) as registry.example.com/api:0.4.0, registry.example.com/api:latest and push it (dry run)`,
+    );
+    expect(warn).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
   });
 
   it('publishes nothing for a project nx release gave no new version, or one with nothing to publish', async () => {
