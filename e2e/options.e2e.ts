@@ -101,6 +101,10 @@ const CASES: Case[] = [
       ['--bin=api', 'bin', 'api'],
       ['--archive=false', 'archive', false],
       ['--builder=ci', 'builder', 'ci'],
+      ['--requirePinnedBaseImages', 'requirePinnedBaseImages', true],
+      ['--engineTimeout=5', 'engineTimeout', 5],
+      ['--buildTimeout=600', 'buildTimeout', 600],
+      ['--transferTimeout=90', 'transferTimeout', 90],
     ],
     kebab: [
       // As docker users type it; yargs alone would make it `cache: false`.
@@ -108,6 +112,10 @@ const CASES: Case[] = [
       ['--build-args.DEBIAN_IMAGE=mirror/debian', 'buildArgs', { DEBIAN_IMAGE: 'mirror/debian' }],
       ['--output-file=dist/kebab.json', 'outputFile', 'dist/kebab.json'],
       ['--max-image-size=2500000', 'maxImageSize', 2500000],
+      ['--require-pinned-base-images', 'requirePinnedBaseImages', true],
+      ['--engine-timeout=6', 'engineTimeout', 6],
+      ['--build-timeout=601', 'buildTimeout', 601],
+      ['--transfer-timeout=91', 'transferTimeout', 91],
     ],
   },
   {
@@ -120,9 +128,13 @@ const CASES: Case[] = [
       ['--env.WORKERS=04', 'env', { WORKERS: '04' }],
       ['--hardened=false', 'hardened', false],
       ['--engine=podman', 'engine', 'podman'],
+      ['--engineTimeout=5', 'engineTimeout', 5],
+      ['--transferTimeout=90', 'transferTimeout', 90],
     ],
     kebab: [
       ['--host-port=18082', 'hostPort', 18082],
+      ['--engine-timeout=6', 'engineTimeout', 6],
+      ['--transfer-timeout=91', 'transferTimeout', 91],
       ['--no-hardened', 'hardened', false],
     ],
   },
@@ -139,10 +151,14 @@ const CASES: Case[] = [
       ['--env.VERSION=1.10', 'env', { VERSION: '1.10' }],
       ['--hardened=false', 'hardened', false],
       ['--engine=docker', 'engine', 'docker'],
+      ['--engineTimeout=5', 'engineTimeout', 5],
+      ['--transferTimeout=90', 'transferTimeout', 90],
     ],
     kebab: [
       ['--expect-status=201', 'expectStatus', 201],
       ['--expect-body=ready', 'expectBody', 'ready'],
+      ['--engine-timeout=6', 'engineTimeout', 6],
+      ['--transfer-timeout=91', 'transferTimeout', 91],
     ],
   },
   {
@@ -151,8 +167,13 @@ const CASES: Case[] = [
     camel: [
       ['--tags=1.0', 'tags', ['1.0']],
       ['--engine=docker', 'engine', 'docker'],
+      ['--engineTimeout=5', 'engineTimeout', 5],
+      ['--transferTimeout=90', 'transferTimeout', 90],
     ],
-    kebab: [],
+    kebab: [
+      ['--engine-timeout=6', 'engineTimeout', 6],
+      ['--transfer-timeout=91', 'transferTimeout', 91],
+    ],
   },
   {
     task: 'compose-up',
@@ -163,8 +184,35 @@ const CASES: Case[] = [
       ['--services=api', 'services', ['api']],
       ['--timeout=30', 'timeout', 30],
       ['--volumes', 'volumes', true],
+      ['--engineTimeout=5', 'engineTimeout', 5],
+      ['--transferTimeout=90', 'transferTimeout', 90],
     ],
-    kebab: [],
+    kebab: [
+      ['--engine-timeout=6', 'engineTimeout', 6],
+      ['--transfer-timeout=91', 'transferTimeout', 91],
+    ],
+  },
+  {
+    task: 'api:nx-release-publish',
+    executor: 'release-publish',
+    camel: [
+      ['--image=false', 'image', false],
+      ['--cargoPublish', 'cargoPublish', true],
+      ['--tags=1.0', 'tags', ['1.0']],
+      ['--registry=internal', 'registry', 'internal'],
+      ['--verify=false', 'verify', false],
+      ['--engine=docker', 'engine', 'docker'],
+      ['--engineTimeout=5', 'engineTimeout', 5],
+      ['--transferTimeout=90', 'transferTimeout', 90],
+      ['--dryRun', 'dryRun', true],
+      ['--nxReleaseVersionData.api.newVersion=2.0.0', 'nxReleaseVersionData', { api: { newVersion: '2.0.0' } }],
+    ],
+    kebab: [
+      ['--cargo-publish', 'cargoPublish', true],
+      ['--no-verify', 'verify', false],
+      ['--dry-run', 'dryRun', true],
+      ['--engine-timeout=6', 'engineTimeout', 6],
+    ],
   },
 ];
 
@@ -190,6 +238,8 @@ describe('executor options from the nx command line', () => {
     ws = createWorkspace('options');
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:service', 'api']);
+    // nx-release-publish is inferred once nx.json releases the crates.
+    ws.nx(['g', '@org/rust-docker:release']);
     // docker-build's former option name, in a configuration file.
     ws.write('api/project.json', JSON.stringify({ name: 'api', targets: { 'builder-image': { executor: '@org/rust-docker:docker-build', options: { target: 'builder' } } } }, null, 2));
     ws.git(['add', '-A']);

@@ -24,6 +24,10 @@ export interface ImageRecord {
   digest?: string;
   /** The image saved with `docker save`, next to this record (a cacheable output). */
   archive?: string;
+  /** The commit the image was built from; absent when its sources had uncommitted changes. */
+  revision?: string;
+  /** Workspace-relative files and folders the image was built from (what a release compares with `revision`). */
+  sources?: string[];
   builtAt: string;
   durationMs: number;
 }
@@ -50,6 +54,8 @@ export const isImageRecord = hasFields<ImageRecord>({
   digest: optional(isDigest),
   // A file name beside the record, never a path that leads elsewhere.
   archive: optional((v) => typeof v === 'string' && /^[\w.-]+$/.test(v) && !/^\.+$/.test(v)),
+  revision: optional(isString),
+  sources: optional(arrayOf(isString)),
   builtAt: isString,
   durationMs: isNumber,
 });

@@ -42,7 +42,7 @@ const takenByMany = spelled(NX_MANY_OPTIONS);
 
 describe('executor option names', () => {
   it('finds every executor schema', () => {
-    expect(schemas.map(([name]) => name).sort()).toEqual(['cargo', 'compose', 'docker-build', 'docker-push', 'docker-run', 'health-check', 'serve']);
+    expect(schemas.map(([name]) => name).sort()).toEqual(['cargo', 'compose', 'docker-build', 'docker-push', 'docker-run', 'health-check', 'release-publish', 'serve']);
   });
 
   it.each(schemas)('%s: no option, its --no- form or the first word of its kebab-case spelling is a name Nx takes for itself', (_name, schema) => {

@@ -8,6 +8,7 @@ import { exposedPort } from '../docker/dockerfile';
 import { analyzeCargo, externalsFor, productionClosure, testClosure, type CargoGraph } from './cargo-graph';
 import { composeServices } from '../compose/compose-file';
 import { composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type RustDockerPluginOptions } from './targets';
+import { addReleasePublishTarget } from '../release/publish-target';
 
 /** Every Cargo manifest, and the compose files services add themselves to. */
 export const CARGO_MANIFEST_GLOB = '**/{Cargo.toml,compose.yaml}';
@@ -121,6 +122,7 @@ export const createNodes: CreateNodes<RustDockerPluginOptions> = [
       const facts = crateFacts(context.workspaceRoot, crate, graph, listings);
       if (facts.docker) services.set(posix.join(crate.dir === '.' ? '' : crate.dir, 'Dockerfile'), facts.name);
       const project = crateProject(facts, options);
+      if (context.nxJsonConfiguration?.release) addReleasePublishTarget(project, facts); // nx release (see release/publish-target)
       return [file, { projects: { [project.root]: project } }] as const;
     });
     for (const [i, file] of files.entries()) {

@@ -408,6 +408,20 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
     expect(record.archive).toBeUndefined();
   });
 
+  it('records the sources the image was built from, and their commit only when they were clean (what a release checks)', async () => {
+    git = { head: 'c0ffee'.repeat(6) + 'c0ff' };
+    await expect(run()).resolves.toEqual({ success: true });
+    expect(readImageRecord(recordFile())).toEqual(
+      expect.objectContaining({
+        revision: 'c0ffee'.repeat(6) + 'c0ff',
+        sources: ['libs/core', 'services/api', 'services/api/Dockerfile', 'Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config', '.dockerignore'],
+      }),
+    );
+    git = { head: 'c0ffee'.repeat(6) + 'c0ff', dirty: true };
+    await expect(run()).resolves.toEqual({ success: true });
+    expect(readImageRecord(recordFile())!.revision).toBeUndefined();
+  });
+
   it('puts only the closure in the context, with a pruned manifest and lockfile and no secrets', async () => {
     await expect(run()).resolves.toEqual({ success: true });
     expect(readFileSync(join(contextDir(), 'Cargo.toml'), 'utf8')).toContain('members = [ "libs/core", "services/api" ]');

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
 import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
+import { dependencyClosure } from '../../cargo/workspace';
 import { sanitizeCargoConfig, sanitizedConfigMessage } from '../../cargo/cargo-config';
 import {
   collectCrateFiles,
@@ -25,6 +26,7 @@ import { elfInterpreter } from '../../docker/elf';
 import { buildInvocation, chooseEngine, dockerfileForEngine, probeEngine, type BuildEngine } from '../../docker/engine';
 import { listGitFiles } from '../../docker/git-files';
 import { imageArchivePath, imageRecordPath, writeImageRecord } from '../../docker/image-record';
+import { recordedSources } from '../../release/image-freshness';
 import { keptOutMessage } from '../../secrets/credential-files';
 import { redactUrls } from '../../secrets/urls';
 import { checkImageReference } from '../../docker/image-reference';
@@ -384,6 +386,11 @@ async function dockerBuildExecutor(
 
     const revision = git(context.root, ['rev-parse', 'HEAD']);
     const clean = revision !== undefined && git(context.root, ['status', '--porcelain', '--', ...prepared.sourcePaths, relative(context.root, o.dockerfile)]) === '';
+    // What a release checks against `revision` before it publishes this image (see release/image-freshness).
+    // A prebuilt binary comes from the crate and every crate it is built from.
+    const crateDirs = o.strategy === 'prebuilt' ? dependencyClosure(loaded.model, o.projectRoot) : prepared.sourcePaths;
+    const sources = recordedSources(crateDirs, relative(context.root, o.dockerfile), relative(context.root, loaded.workspaceAbs));
+    const sourcesClean = clean && git(context.root, ['status', '--porcelain', '--', ...sources]) === '';
     const contentTag = `${o.image}:${prepared.hash}`;
     const tags = [`${o.image}:latest`, contentTag];
     if (clean) tags.push(`${o.image}:git-${revision!.slice(0, 12)}`);
@@ -469,6 +476,8 @@ async function dockerBuildExecutor(
       reused,
       ...(digest ? { digest } : {}),
       ...(archived ? { archive: basename(archivePath) } : {}),
+      ...(sourcesClean ? { revision } : {}),
+      sources,
       builtAt: new Date().toISOString(),
       durationMs,
     });

@@ -1,0 +1,5 @@
+export interface ReleaseGeneratorSchema {
+  relationship?: 'independent' | 'fixed';
+  conventionalCommits?: boolean;
+  skipFormat?: boolean;
+}
