@@ -258,9 +258,15 @@ describe('containerPort', () => {
     expect(containerPort(root, 'services/api')).toBe(9090);
   });
 
-  it('falls back to 8080 without EXPOSE or without a Dockerfile', () => {
-    expect(containerPort(root, 'services/bare')).toBe(8080);
-    expect(containerPort(root, 'services/none')).toBe(8080);
+  it('without EXPOSE, takes the port the sources listen on', () => {
+    writeFiles(root, { 'services/bare/src/main.rs': 'fn main() { warp::serve(routes).run(([0, 0, 0, 0], 8000)); }\n' });
+    expect(containerPort(root, 'services/bare')).toBe(8000);
+  });
+
+  it('never guesses one: without EXPOSE or a port in the sources, it says what to set', () => {
+    expect(() => containerPort(root, 'services/none')).toThrow(
+      'cannot tell which port the service listens on: services/none/Dockerfile has no EXPOSE and its sources bind no literal port; set "port" in the target\'s options (or add EXPOSE <port> to the Dockerfile).',
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { checkDocker, chooseCli, currentCli, runDocker, useCli } from '../../docker/docker-cli';
 import { IMAGE_SOURCES, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
+import { initSupport } from '../../docker/init-process';
 import type { DockerRunExecutorOptions } from './schema';
 
 /**
@@ -16,11 +17,13 @@ export default async function* dockerRunExecutor(
 ): AsyncGenerator<{ success: boolean; baseUrl?: string }> {
   const project = context.projectName!;
   const projectRoot = context.projectsConfigurations.projects[project].root;
-  const port = containerPort(context.root, projectRoot, options.port);
-  const hostPort = options.hostPort ?? port;
   const name = project.replace(/[^a-zA-Z0-9_.-]/g, '-');
   try {
+    const port = containerPort(context.root, projectRoot, options.port);
+    const hostPort = options.hostPort ?? port;
     useCli(chooseCli(options.engine));
+    const { init, warning } = options.init === false ? { init: false, warning: undefined } : initSupport(currentCli());
+    if (warning) logger.warn(`${project}: ${warning}`);
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
@@ -34,7 +37,7 @@ export default async function* dockerRunExecutor(
     }
     const baseUrl = `http://${LOOPBACK}:${hostPort}`;
     logger.info(`${project}: running ${label} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
-    const child = spawn(currentCli(), runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened }), {
+    const child = spawn(currentCli(), runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened, init }), {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const stop = () => {

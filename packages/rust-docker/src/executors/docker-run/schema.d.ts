@@ -4,5 +4,6 @@ export interface DockerRunExecutorOptions {
   hostPort?: number;
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
+  init?: boolean;
   engine?: 'auto' | 'docker' | 'podman';
 }

@@ -7,5 +7,6 @@ export interface HealthCheckExecutorOptions {
   timeout?: number;
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
+  init?: boolean;
   engine?: 'auto' | 'docker' | 'podman';
 }

@@ -4,11 +4,13 @@ import { parse } from 'yaml';
 import { dockerfileRuntime, exposedPort, renderDockerfile } from '../../docker/dockerfile';
 import { serviceGenerator } from '../service/generator';
 import { dockerGenerator, normalizeOptions } from './generator';
+import { noPrompter } from './prompt';
+import type { Prompter } from './prompt';
 import type { DockerGeneratorSchema } from './schema';
 
 const read = (tree: Tree, file: string) => tree.read(file, 'utf8')!;
 const compose = (tree: Tree) => parse(read(tree, 'compose.yaml')) as Record<string, any>;
-const generate = (tree: Tree, schema: DockerGeneratorSchema) => dockerGenerator(tree, { skipFormat: true, ...schema });
+const generate = (tree: Tree, schema: DockerGeneratorSchema) => dockerGenerator(tree, { skipFormat: true, ...schema }, noPrompter);
 const HEALTHCHECK = /^HEALTHCHECK .*CMD \["\/usr\/local\/bin\/\S+", "healthcheck"\]$/m;
 
 /** A binary crate as a user might have written it, without a Dockerfile. */
@@ -74,16 +76,16 @@ describe('docker generator', () => {
 
   describe('healthcheck detection', () => {
     it('adds a HEALTHCHECK when a source file under src/ has a "healthcheck" subcommand', async () => {
-      addCrate(tree, 'svc', 'svc', 'mod cli;\nfn main() {}\n');
+      addCrate(tree, 'svc', 'svc', 'mod cli;\nfn main() { let _ = ("0.0.0.0", 8080); }\n');
       tree.write('svc/src/cli.rs', 'pub fn run(cmd: &str) { if cmd == "healthcheck" { std::process::exit(0) } }\n');
       await generate(tree, { project: 'svc' });
       expect(read(tree, 'svc/Dockerfile')).toMatch(HEALTHCHECK);
       expect(compose(tree).services.svc.healthcheck.test).toEqual(['CMD', '/usr/local/bin/svc', 'healthcheck']);
-      expect(normalizeOptions(tree, { project: 'svc' }).healthcheck).toBe(true);
+      expect((await normalizeOptions(tree, { project: 'svc', port: 8080 })).healthcheck).toBe(true);
     });
 
     it('adds none, in the Dockerfile or compose.yaml, when no source has one', async () => {
-      addCrate(tree, 'svc', 'svc', '// checks health elsewhere: healthcheck\nfn main() {}\n');
+      addCrate(tree, 'svc', 'svc', '// checks health elsewhere: healthcheck\nfn main() { let _ = ("0.0.0.0", 8080); }\n');
       tree.write('svc/README.md', 'run `svc "healthcheck"`\n');
       tree.write('svc/tests/health.rs', 'const X: &str = "healthcheck";\n');
       await generate(tree, { project: 'svc' });
@@ -95,8 +97,8 @@ describe('docker generator', () => {
     it('lets --healthcheck override the detection either way', async () => {
       addCrate(tree, 'a', 'a', 'fn main() {}\n');
       addCrate(tree, 'b', 'b', 'fn main() { let _ = "healthcheck"; }\n');
-      await generate(tree, { project: 'a', healthcheck: true });
-      await generate(tree, { project: 'b', healthcheck: false });
+      await generate(tree, { project: 'a', healthcheck: true, port: 8080 });
+      await generate(tree, { project: 'b', healthcheck: false, port: 8081 });
       expect(read(tree, 'a/Dockerfile')).toMatch(HEALTHCHECK);
       expect(read(tree, 'b/Dockerfile')).not.toMatch(/^HEALTHCHECK/m);
     });
@@ -159,32 +161,51 @@ describe('docker generator', () => {
   });
 
   describe('the port of a crate with nothing to say about it', () => {
-    it('is the first port no service Dockerfile exposes and compose.yaml does not publish', async () => {
-      addCrate(tree, 'a', 'a');
+    beforeEach(() => addCrate(tree, 'b', 'b', 'fn main() { serve(listener()) }\n'));
+
+    it('is never invented: without a terminal it stops, says to pass --port, and writes nothing', async () => {
+      await expect(generate(tree, { project: 'b' })).rejects.toThrow(
+        'cannot tell which port "b" listens on: no PORT read from the environment and no bind address ("0.0.0.0:8080", ([0, 0, 0, 0], 8080), ("0.0.0.0", 8080)) in b/src; pass --port <port>.',
+      );
+      expect(tree.exists('b/Dockerfile')).toBe(false);
+      expect(tree.exists('compose.yaml')).toBe(false);
+    });
+
+    it('is asked for at a terminal', async () => {
+      const asked: string[] = [];
+      const prompter: Prompter = { interactive: true, port: async (q) => (asked.push(q), 9123), confirm: async () => true };
+      await dockerGenerator(tree, { project: 'b', skipFormat: true }, prompter);
+      expect(asked).toEqual(['Which port does b listen on?']);
+      expect(exposedPort(read(tree, 'b/Dockerfile'))).toBe(9123);
+    });
+
+    it('is the first free one when the binary reads PORT without a default (the image sets PORT)', async () => {
+      addCrate(tree, 'c', 'c', 'fn main() { let port = std::env::var("PORT").expect("PORT must be set"); }\n');
       tree.write('a/Dockerfile', 'FROM scratch\nEXPOSE 8080\n');
+      addCrate(tree, 'a', 'a');
       tree.write('compose.yaml', 'services:\n  other:\n    image: x\n    ports: ["127.0.0.1:8081:8081"]\n');
-      addCrate(tree, 'b', 'b');
-      await generate(tree, { project: 'b' });
-      expect(exposedPort(read(tree, 'b/Dockerfile'))).toBe(8082);
-      expect(Object.keys(compose(tree).services)).toEqual(['other', 'b']);
+      await generate(tree, { project: 'c' });
+      expect(exposedPort(read(tree, 'c/Dockerfile'))).toBe(8082);
+      expect(read(tree, 'c/Dockerfile')).toContain('ENV PORT=8082');
+      expect(Object.keys(compose(tree).services)).toEqual(['other', 'c']);
     });
   });
 
   describe('crate and binary', () => {
     it('finds the crate by its Nx project name or its crate name, naming the compose service after the project', async () => {
       addCrate(tree, 'libs/x', 'x-server', 'fn main() {}\n', '\n[package.metadata.nx]\nname = "xs"\n');
-      expect(normalizeOptions(tree, { project: 'xs' })).toEqual(expect.objectContaining({ project: 'xs', crateName: 'x-server', projectRoot: 'libs/x', bin: 'x-server' }));
-      expect(normalizeOptions(tree, { project: 'x-server' }).projectRoot).toBe('libs/x');
-      await generate(tree, { project: 'xs' });
+      expect(await normalizeOptions(tree, { project: 'xs', port: 8080 })).toEqual(expect.objectContaining({ project: 'xs', crateName: 'x-server', projectRoot: 'libs/x', bin: 'x-server' }));
+      expect((await normalizeOptions(tree, { project: 'x-server', port: 8080 })).projectRoot).toBe('libs/x');
+      await generate(tree, { project: 'xs', port: 8080 });
       expect(read(tree, 'libs/x/Dockerfile')).toContain('--package x-server --bin x-server');
       expect(read(tree, 'libs/x/Dockerfile')).toContain('nx run xs:docker-build');
       expect(Object.keys(compose(tree).services)).toEqual(['xs']);
     });
 
-    it('names the known crates when there is no such crate or project', () => {
+    it('names the known crates when there is no such crate or project', async () => {
       addCrate(tree, 'a', 'alpha');
-      expect(() => normalizeOptions(tree, { project: 'ghost' })).toThrow('no crate or project named "ghost" in this workspace (crates: alpha).');
-      expect(() => normalizeOptions(createTreeWithEmptyWorkspace(), { project: 'ghost' })).toThrow('(crates: none yet)');
+      await expect(normalizeOptions(tree, { project: 'ghost' })).rejects.toThrow('no crate or project named "ghost" in this workspace (crates: alpha).');
+      await expect(normalizeOptions(createTreeWithEmptyWorkspace(), { project: 'ghost' })).rejects.toThrow('(crates: none yet)');
     });
 
     it('refuses a library-only crate: there is nothing to run in a container', async () => {
@@ -197,43 +218,44 @@ describe('docker generator', () => {
       expect(tree.exists('compose.yaml')).toBe(false);
     });
 
-    it('ships the binary named like the crate, else the first, or the one asked for', () => {
+    it('ships the binary named like the crate, else the first, or the one asked for', async () => {
       addCrate(tree, 'a', 'a');
       tree.write('a/src/bin/admin.rs', 'fn main() {}\n');
-      expect(normalizeOptions(tree, { project: 'a' }).bin).toBe('a');
-      expect(normalizeOptions(tree, { project: 'a', bin: 'admin' }).bin).toBe('admin');
+      expect((await normalizeOptions(tree, { project: 'a', port: 8080 })).bin).toBe('a');
+      expect((await normalizeOptions(tree, { project: 'a', bin: 'admin', port: 8080 })).bin).toBe('admin');
       tree.write('b/Cargo.toml', '[package]\nname = "b"\nversion = "0.1.0"\n\n[[bin]]\nname = "b-server"\npath = "./src/main.rs"\n');
       tree.write('b/src/main.rs', 'fn main() {}\n');
       tree.write('b/src/bin/tool/main.rs', 'fn main() {}\n');
-      expect(normalizeOptions(tree, { project: 'b' }).bin).toBe('b-server');
+      expect((await normalizeOptions(tree, { project: 'b', port: 8080 })).bin).toBe('b-server');
     });
 
-    it('refuses a binary the crate does not have, naming those it has', () => {
+    it('refuses a binary the crate does not have, naming those it has', async () => {
       addCrate(tree, 'a', 'a');
       tree.write('a/src/bin/admin.rs', 'fn main() {}\n');
-      expect(() => normalizeOptions(tree, { project: 'a', bin: 'nope' })).toThrow('crate "a" has no binary "nope" (it has a, admin).');
+      await expect(normalizeOptions(tree, { project: 'a', bin: 'nope' })).rejects.toThrow('crate "a" has no binary "nope" (it has a, admin).');
     });
   });
 
   describe('option checks', () => {
     beforeEach(() => addCrate(tree, 'a', 'a'));
 
-    it.each([0, 65536, 80.5, Number.NaN])('refuses port %s', (port) => {
-      expect(() => normalizeOptions(tree, { project: 'a', port })).toThrow('is not a port: use a whole number from 1 to 65535');
+    it.each([0, 65536, 80.5, Number.NaN])('refuses port %s', async (port) => {
+      await expect(normalizeOptions(tree, { project: 'a', port })).rejects.toThrow('is not a port: use a whole number from 1 to 65535');
+      await expect(normalizeOptions(tree, { project: 'a', port: 8080, hostPort: port })).rejects.toThrow(`--hostPort ${port} is not a port`);
     });
 
-    it('accepts the port bounds and a numeric string', () => {
-      expect(normalizeOptions(tree, { project: 'a', port: 1 }).port).toBe(1);
-      expect(normalizeOptions(tree, { project: 'a', port: 65535 }).port).toBe(65535);
-      expect(normalizeOptions(tree, { project: 'a', port: '8090' as unknown as number }).port).toBe(8090);
+    it('accepts the port bounds and a numeric string', async () => {
+      expect((await normalizeOptions(tree, { project: 'a', port: 1 })).port).toBe(1);
+      expect((await normalizeOptions(tree, { project: 'a', port: 65535 })).port).toBe(65535);
+      expect((await normalizeOptions(tree, { project: 'a', port: '8090' as unknown as number })).port).toBe(8090);
     });
 
-    it('refuses an unknown runtime, naming the known ones', () => {
-      expect(() => normalizeOptions(tree, { project: 'a', runtime: 'ubuntu' as never })).toThrow('--runtime "ubuntu" is not one of scratch, distroless, debian, alpine.');
+    it('refuses an unknown runtime, naming the known ones', async () => {
+      await expect(normalizeOptions(tree, { project: 'a', runtime: 'ubuntu' as never })).rejects.toThrow('--runtime "ubuntu" is not one of scratch, distroless, debian, alpine.');
     });
 
-    it('defaults skipFormat to false', () => {
-      expect(normalizeOptions(tree, { project: 'a' }).skipFormat).toBe(false);
+    it('defaults skipFormat to false', async () => {
+      expect((await normalizeOptions(tree, { project: 'a', port: 8080 })).skipFormat).toBe(false);
     });
   });
 });
