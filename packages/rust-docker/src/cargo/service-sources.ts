@@ -200,7 +200,7 @@ export function detectPort(files: SourceFile[]): PortDetection {
   const ports = [...new Set(best.map((e) => e.port!))];
   const binds = found.filter((e) => e.kind === 'bind');
   const detection: PortDetection = {
-    conflicting: ports.length > 1 ? ports.map((p) => best.find((e) => e.port === p)!) : [],
+    conflicting: ports.length > 1 ? ports.map((p) => best.find((e) => e.port === p)!).sort((a, b) => a.where.localeCompare(b.where, 'en', { numeric: true })) : [],
     env: found.find((e) => e.env)?.env,
     loopbackOnly: binds.length > 0 && binds.every((e) => e.loopback),
     evidence: found,

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { binaryNames, parseCargoManifest } from '../../cargo/manifest';
 import { detectPort, detectRuntimeFiles, hasHealthcheckCommand, type PortEvidence, type SourceFile } from '../../cargo/service-sources';
 import { findCrates, nameList } from '../../cargo/tree-crates';
-import { buildWorkspaceModel } from '../../cargo/workspace';
+import { buildWorkspaceModel, enclosingWorkspace } from '../../cargo/workspace';
 import { portTakenMessage, suggestHostPort } from '../../compose/compose-file';
 import {
   DEFAULT_WORKDIR,
@@ -51,10 +51,16 @@ export function treeSources(tree: Tree, projectRoot: string): SourceFile[] {
   return files;
 }
 
-/** The crate folder relative to its Cargo workspace folder, which is the build context. */
+/**
+ * The crate folder relative to its Cargo workspace folder, which is the build context. A
+ * crate no workspace lists yet will be in the nearest one (or the root one init makes):
+ * the sync generator adds it to the members before any build.
+ */
 function contextDir(tree: Tree, projectRoot: string): string {
-  const crate = buildWorkspaceModel(readTreeManifests(tree)).crates.get(projectRoot);
-  const root = crate?.workspaceDir ?? projectRoot;
+  const model = buildWorkspaceModel(readTreeManifests(tree));
+  const root =
+    model.crates.get(projectRoot)?.workspaceDir ??
+    (model.workspaces.has(projectRoot) ? projectRoot : enclosingWorkspace(model.workspaces, projectRoot) ?? (model.workspaces.size ? projectRoot : '.'));
   return posix.relative(root === '.' ? '' : root, projectRoot === '.' ? '' : projectRoot) || '.';
 }
 
