@@ -342,6 +342,7 @@ describe('docker generator', () => {
       ['missing', 'runtime file "missing" not found in services/z2p: pass files or folders relative to the crate folder (e.g. --runtimeFiles configuration,templates), or --runtimeFiles none.'],
       ['../other', 'runtime file "../other" must be a path inside the crate folder services/z2p, e.g. --runtimeFiles configuration,templates.'],
       ['/etc/passwd', 'runtime file "/etc/passwd" must be a path inside the crate folder services/z2p, e.g. --runtimeFiles configuration,templates.'],
+      ['my config', 'runtime file "my config": only letters, digits, ".", "_", "-", "@", "+" and "/" can be copied by name; rename it, or copy its folder.'],
     ])('refuses %j, writing nothing', async (file, message) => {
       await expect(generate(tree, { project: 'z2p', runtimeFiles: [file] })).rejects.toThrow(message);
       expect(tree.exists('services/z2p/Dockerfile')).toBe(false);

@@ -131,6 +131,9 @@ function checkRuntimeFile(tree: Tree, projectRoot: string, file: string): string
   if (!path || path === '.' || path.startsWith('../') || path === '..' || posix.isAbsolute(path)) {
     throw new Error(`runtime file "${file}" must be a path inside the crate folder ${projectRoot}, e.g. --runtimeFiles configuration,templates.`);
   }
+  if (!/^[\w.@+-]+(?:\/[\w.@+-]+)*$/.test(path)) {
+    throw new Error(`runtime file "${file}": only letters, digits, ".", "_", "-", "@", "+" and "/" can be copied by name; rename it, or copy its folder.`);
+  }
   if (!tree.exists(posix.join(projectRoot, path))) {
     throw new Error(`runtime file "${path}" not found in ${projectRoot}: pass files or folders relative to the crate folder (e.g. --runtimeFiles configuration,templates), or --runtimeFiles none.`);
   }
