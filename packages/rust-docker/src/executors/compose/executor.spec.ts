@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { makeTempDir, removeDir, writeFiles } from '../../testing/fixtures';
-import { hasFailed, healthProbes, isReady, type ServiceState } from './executor';
+import { hasFailed, healthProbes, isReady, parseInspectLine, type ServiceState } from './executor';
 
 const state = (status: string, health?: string): ServiceState => ({ service: 'api', status, health });
 
@@ -94,5 +94,20 @@ describe('healthProbes', () => {
   it('probes nothing for services without a health-check target, or without a project', () => {
     expect(healthProbes(join(root, 'compose.yaml'), contextOf({ greeter: { root: 'services/greeter', targets: { build: { executor: '@org/rust-docker:cargo' } } } })).size).toBe(0);
     expect(healthProbes(join(root, 'missing.yaml'), contextOf({})).size).toBe(0);
+  });
+});
+
+describe('parseInspectLine', () => {
+  it('reads the service, its state and its health, when it has a health check', () => {
+    expect(parseInspectLine('api|abc123|{"Status":"running","Running":true,"Health":{"Status":"starting","FailingStreak":0}}')).toEqual({
+      service: 'api',
+      id: 'abc123',
+      status: 'running',
+      health: 'starting',
+    });
+  });
+
+  it('reads a container without a health check (no Health key) as having none', () => {
+    expect(parseInspectLine('greeter|def456|{"Status":"exited","ExitCode":101}')).toEqual({ service: 'greeter', id: 'def456', status: 'exited', health: undefined });
   });
 });

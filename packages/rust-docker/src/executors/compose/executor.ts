@@ -51,16 +51,20 @@ export function hasFailed(state: ServiceState): boolean {
 async function states(cli: ComposeCli, file: string, services: string[]): Promise<ServiceState[]> {
   const ids = (await compose(cli, file, ['ps', '-q', ...services])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   if (!ids.length) return [];
-  const out = await docker([
-    'inspect',
-    '--format',
-    '{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.Id}}',
-    ...ids,
-  ]);
-  return out.split('\n').map((line) => {
-    const [service, status, health, id] = line.split('|');
-    return { service, status, health: health || undefined, id };
-  });
+  // State as JSON: a container without a health check has no State.Health, which a
+  // template cannot test for (`docker inspect` fails on the missing key).
+  const out = await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.service"}}|{{.Id}}|{{json .State}}', ...ids]);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => parseInspectLine(line));
+}
+
+/** One line of `service|id|{State JSON}`. */
+export function parseInspectLine(line: string): ServiceState {
+  const [service, id, ...rest] = line.split('|');
+  const state = JSON.parse(rest.join('|')) as { Status?: string; Health?: { Status?: string } };
+  return { service, id, status: state.Status ?? 'unknown', health: state.Health?.Status || undefined };
 }
 
 /** How to tell a service without a Docker health check is healthy: its project's health-check. */
