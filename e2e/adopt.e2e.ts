@@ -122,6 +122,22 @@ describe('adopt: existing services and a hand-written Dockerfile', () => {
     });
   });
 
+  it('takes health-check options from a project.json beside the crate, which Nx merges with the inferred target', () => {
+    const override = (options: Record<string, unknown>) =>
+      ws.write('services/catalog/project.json', JSON.stringify({ name: 'catalog', targets: { 'health-check': { options } } }, null, 2));
+    try {
+      override({ expectStatus: 200, expectBody: 'Hello, World', timeout: 5 });
+      expect(JSON.parse(ws.nx(['show', 'project', 'catalog', '--json']).stdout).targets['health-check'].options).toEqual({ port: 8080, expectStatus: 200, expectBody: 'Hello, World', timeout: 5 });
+      expect(ws.nx(['run', 'catalog:health-check', '--exclude-task-dependencies']).output).toMatch(/catalog: healthy in \d+ ms \(GET \/ → 200 Hello, World!\)/);
+      override({ path: '/ready', timeout: 2 });
+      const failed = ws.nx(['run', 'catalog:health-check', '--exclude-task-dependencies'], { allowFailure: true });
+      expect(failed.code).not.toBe(0);
+      expect(failed.output).toContain('not healthy after 2 s (GET /ready expects any 2xx status, from the "path" option; last answer 404');
+    } finally {
+      rmSync(join(ws.root, 'services/catalog/project.json'), { force: true });
+    }
+  });
+
   it('ships runtime files read-only: owned by root, not writable by the service user, and the service needs them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'adopt-image-'));
     try {
