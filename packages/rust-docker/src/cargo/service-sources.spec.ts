@@ -98,9 +98,10 @@ describe('detectPort', () => {
       { file: 's/src/admin.rs', text: 'pub fn admin() { TcpListener::bind(("0.0.0.0", 9100)); }' },
     ]);
     expect(detection.port).toBeUndefined();
+    // In file order, so the message reads the same every time.
     expect(detection.conflicting.map((e) => [e.port, e.where])).toEqual([
-      [8080, 's/src/main.rs:1'],
       [9100, 's/src/admin.rs:1'],
+      [8080, 's/src/main.rs:1'],
     ]);
   });
 
