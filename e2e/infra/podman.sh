@@ -15,6 +15,8 @@ DROPIN=/etc/containers/containers.conf.d/50-rust-docker-e2e.conf
 is_root || die "must run as root (rootful podman; rootless would need uidmap and subuid ranges)"
 # No recommends: they would bring buildah, dbus-user-session and rootless helpers we do not use.
 command -v podman >/dev/null || { apt_install --no-install-recommends podman; log "installed $(podman --version)"; }
+# The init process `podman run --init` mounts as PID 1 (the plugin's executors pass --init).
+[ -x /usr/libexec/podman/catatonit ] || [ -x /usr/bin/catatonit ] || { apt_install --no-install-recommends catatonit; log "installed catatonit"; }
 
 # Rootful podman asks runc for nofile=1048576 and nproc=4194304 in every
 # container. Raising a hard rlimit needs CAP_SYS_RESOURCE, which root lacks in

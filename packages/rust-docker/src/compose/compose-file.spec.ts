@@ -179,7 +179,7 @@ describe('addComposeService', () => {
 
 describe('composeServices', () => {
   it('lists every service with the Dockerfile it builds from, relative to the compose file', () => {
-    const text = addComposeService(addComposeService(undefined, { ...api, with: ['redis'] }), { ...api, name: 'worker', dockerfile: 'services/worker/Dockerfile' });
+    const text = addComposeService(addComposeService(undefined, { ...api, with: ['redis'] }), { ...api, name: 'worker', dockerfile: 'services/worker/Dockerfile', port: 8081 });
     expect(composeServices(text)).toEqual([
       { name: 'api', dockerfile: 'services/api/Dockerfile', image: 'api:latest' },
       { name: 'redis', dockerfile: undefined, image: 'redis:7.4-alpine' },

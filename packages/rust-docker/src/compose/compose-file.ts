@@ -16,7 +16,10 @@ export interface ComposeService {
   /** Workspace-relative Dockerfile path. */
   dockerfile: string;
   bin: string;
+  /** Port the service listens on inside its container. */
   port: number;
+  /** Port published on 127.0.0.1 (default: `port`); unique across the file. */
+  hostPort?: number;
   with: Backing[];
   /** The binary has a `healthcheck` subcommand (default true). */
   healthcheck?: boolean;
@@ -72,7 +75,7 @@ export function serviceEntry(service: ComposeService): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     build: { context: '.', dockerfile: service.dockerfile },
     image: `${service.name}:latest`,
-    ports: [`127.0.0.1:${service.port}:${service.port}`],
+    ports: [`127.0.0.1:${service.hostPort ?? service.port}:${service.port}`],
     environment: {
       RUST_LOG: 'info',
       PORT: String(service.port),
@@ -87,6 +90,9 @@ export function serviceEntry(service: ComposeService): Record<string, unknown> {
       start_period: '5s',
     },
     restart: 'unless-stopped',
+    // An init process as PID 1 forwards SIGTERM and reaps children, so a binary that does
+    // not handle SIGTERM itself still stops at once instead of after the 10 s grace period.
+    init: true,
     cpus: 1,
     mem_limit: '256m',
     // As production should run it: nothing on the root filesystem changes, no capabilities.
@@ -118,6 +124,12 @@ export function addComposeService(text: string | undefined, service: ComposeServ
   if (doc.errors.length) throw new Error(`${COMPOSE_FILE} is not valid YAML: ${doc.errors[0].message}`);
   if (doc.has('version')) doc.delete('version');
   ensureMap(doc, 'services');
+  const hostPort = service.hostPort ?? service.port;
+  const owners = publishedPortOwners(String(doc));
+  const owner = owners.get(hostPort);
+  if (owner !== undefined && owner !== service.name) {
+    throw new Error(portTakenMessage(hostPort, owner, suggestHostPort(hostPort, new Set(owners.keys())), '--port'));
+  }
   const entry = serviceEntry(service);
   const existing = doc.getIn(['services', service.name]);
   if (isMap(existing)) {
@@ -179,26 +191,46 @@ export function backingList(value: string | string[] | undefined): Backing[] {
 
 /** Host ports a compose file publishes, in the short (`"127.0.0.1:8080:80"`) and long forms. */
 export function publishedPorts(text: string): number[] {
+  return [...publishedPortOwners(text).keys()];
+}
+
+/** Each host port the compose file publishes, with the (first) service that publishes it. */
+export function publishedPortOwners(text: string): Map<number, string> {
   const doc = parseDocument(text);
   const services = doc.get('services');
-  if (!isMap(services)) return [];
-  const out: number[] = [];
+  const out = new Map<number, string>();
+  if (!isMap(services)) return out;
   for (const item of services.items) {
+    const name = String((item.key as { value?: unknown })?.value ?? item.key);
     const ports = isMap(item.value) ? item.value.get('ports') : undefined;
     const entries = (ports as { items?: Array<{ value?: unknown; get?: (k: string) => unknown }> } | undefined)?.items ?? [];
+    const add = (port: number) => {
+      if (Number.isInteger(port) && port > 0 && !out.has(port)) out.set(port, name);
+    };
     for (const entry of entries) {
       if (isMap(entry)) {
-        const published = Number(entry.get('published'));
-        if (published) out.push(published);
+        add(Number(String(entry.get('published') ?? '').split('-')[0]));
         continue;
       }
       const parts = String((entry as { value?: unknown }).value ?? '').split('/')[0].split(':');
       // HOST:CONTAINER or IP:HOST:CONTAINER; a bare CONTAINER publishes a random port.
       if (parts.length >= 2) {
-        const host = Number(parts[parts.length - 2].split('-')[0]);
-        if (host) out.push(host);
+        const [from, to] = parts[parts.length - 2].split('-').map(Number);
+        for (let port = from; port <= (to || from) && port - from < 1000; port++) add(port);
       }
     }
   }
   return out;
+}
+
+/** The first port from `from` up that nothing in `taken` uses. */
+export function suggestHostPort(from: number, taken: Set<number>): number {
+  let port = Math.min(from, 65535);
+  while (taken.has(port) && port < 65535) port++;
+  return port;
+}
+
+/** The one line a clash of published ports gets. */
+export function portTakenMessage(port: number, owner: string, free: number, option: string): string {
+  return `port ${port} is already published by "${owner}" in ${COMPOSE_FILE} (published ports must differ, container ports need not); pass a free one, e.g. ${option} ${free}.`;
 }

@@ -15,6 +15,7 @@ describe('runArgs', () => {
       '--rm',
       '--name',
       'api',
+      '--init',
       '--read-only',
       '--tmpfs',
       '/tmp',
@@ -34,7 +35,7 @@ describe('runArgs', () => {
   it('runs detached with -d, naming the extra environment before the image, its values only in the environment of the CLI', () => {
     const spec = { name: 'api-health', image: 'sha256:abc', hostPort: 49152, containerPort: 8081, env: { RUST_LOG: 'debug', A: 'b=c', DB_PASSWORD: 's3cret' }, detached: true };
     const args = runArgs(spec);
-    expect(args).toEqual(['run', '-d', '--name', 'api-health', ...HARDENING_ARGS, '-p', '127.0.0.1:49152:8081', '-e', 'PORT', '-e', 'RUST_LOG', '-e', 'A', '-e', 'DB_PASSWORD', 'sha256:abc']);
+    expect(args).toEqual(['run', '-d', '--name', 'api-health', '--init', ...HARDENING_ARGS, '-p', '127.0.0.1:49152:8081', '-e', 'PORT', '-e', 'RUST_LOG', '-e', 'A', '-e', 'DB_PASSWORD', 'sha256:abc']);
     expect(args).not.toContain('--rm');
     expect(args.join(' ')).not.toContain('s3cret');
     expect(runEnv(spec)).toEqual({ PORT: '8081', RUST_LOG: 'debug', A: 'b=c', DB_PASSWORD: 's3cret' });
@@ -57,14 +58,19 @@ describe('runArgs', () => {
   it('hardens by default: read-only root, in-memory /tmp, no capabilities, no privilege escalation', () => {
     expect(HARDENING_ARGS).toEqual(['--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges']);
     const args = runArgs({ name: 'x', image: 'x:1', hostPort: 1, containerPort: 2, detached: true, hardened: true });
-    expect(args.slice(4, 4 + HARDENING_ARGS.length)).toEqual(HARDENING_ARGS);
+    expect(args.slice(5, 5 + HARDENING_ARGS.length)).toEqual(HARDENING_ARGS);
     expect(args.at(-1)).toBe('x:1');
   });
 
   it('leaves the hardening out with hardened: false', () => {
     const args = runArgs({ name: 'x', image: 'x:1', hostPort: 1, containerPort: 2, detached: false, hardened: false });
-    expect(args).toEqual(['run', '--rm', '--name', 'x', '-p', '127.0.0.1:1:2', '-e', 'PORT', 'x:1']);
+    expect(args).toEqual(['run', '--rm', '--name', 'x', '--init', '-p', '127.0.0.1:1:2', '-e', 'PORT', 'x:1']);
     for (const flag of ['--read-only', '--cap-drop', '--security-opt', '--tmpfs']) expect(args).not.toContain(flag);
+  });
+
+  it('starts an init process as PID 1 unless told not to (a binary without a SIGTERM handler then stops at once)', () => {
+    expect(runArgs({ name: 'x', image: 'x:1', hostPort: 1, containerPort: 2, detached: true })).toContain('--init');
+    expect(runArgs({ name: 'x', image: 'x:1', hostPort: 1, containerPort: 2, detached: true, init: false })).not.toContain('--init');
   });
 });
 

@@ -22,6 +22,8 @@ export interface RunSpec {
   detached: boolean;
   /** Run as production should: read-only root, no capabilities, no privilege escalation. */
   hardened?: boolean;
+  /** An init process as PID 1 (`--init`, see init-process.ts); default true. */
+  init?: boolean;
 }
 
 /** A service needs none of this; an attacker who gets in would. /tmp stays writable, in memory. */
@@ -29,6 +31,7 @@ export const HARDENING_ARGS = ['--read-only', '--tmpfs', '/tmp', '--cap-drop', '
 
 export function runArgs(spec: RunSpec): string[] {
   const args = ['run', spec.detached ? '-d' : '--rm', '--name', spec.name];
+  if (spec.init ?? true) args.push('--init');
   if (spec.hardened ?? true) args.push(...HARDENING_ARGS);
   args.push('-p', `${LOOPBACK}:${spec.hostPort}:${spec.containerPort}`);
   // Names only: the values travel in the CLI's environment (see runEnv), never in an argv.

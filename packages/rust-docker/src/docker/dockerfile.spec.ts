@@ -8,6 +8,7 @@ import {
   prebuiltStage,
   pruneStages,
   renderDockerfile,
+  runtimeLayout,
   RUNTIME_VARIANTS,
   RUNTIMES,
   type DockerfileOptions,
@@ -203,12 +204,57 @@ describe('renderDockerfile', () => {
       expect(instructions(text, 'ENV')).toContain('ENV PORT=8081');
     });
 
+    it('copies runtime files read-only into the working directory, in runtime-base before USER, so the prebuilt strategy has them too', () => {
+      const withFiles = render({ runtime, runtimeFiles: ['configuration', 'templates', 'settings.toml'], crateDir: 'services/billing' });
+      const base = stage(withFiles, 'runtime-base');
+      const lines = linesOf(base);
+      const from = lines.indexOf('WORKDIR /app');
+      expect(lines.slice(from, from + 5)).toEqual([
+        'WORKDIR /app',
+        'COPY services/billing/configuration /app/configuration',
+        'COPY services/billing/templates /app/templates',
+        'COPY services/billing/settings.toml /app/settings.toml',
+        `USER ${spec.uid}:${spec.uid}`,
+      ]);
+      // No --chown: root owns them, and the service's user cannot change them.
+      const runtimeStages = `${stage(withFiles, 'runtime-base')}\n${stage(withFiles, 'runtime')}`;
+      expect(instructions(runtimeStages, 'COPY').filter((c) => !c.includes('--from'))).toEqual([
+        'COPY services/billing/configuration /app/configuration',
+        'COPY services/billing/templates /app/templates',
+        'COPY services/billing/settings.toml /app/settings.toml',
+      ]);
+      expect(withFiles).not.toMatch(/<%|%>|undefined/);
+      expect(pruneStages(withFiles + prebuiltStage('billing', 'billing'), 'prebuilt')).toContain('COPY services/billing/templates /app/templates');
+      // Without runtime files, nothing changes: no WORKDIR in the runtime image.
+      expect(stage(text, 'runtime-base')).not.toContain('WORKDIR');
+    });
+
+    it('takes another working directory, and a crate at the root of its context', () => {
+      const withFiles = render({ runtime, runtimeFiles: ['static'], crateDir: '.', workdir: '/srv/billing' });
+      expect(stage(withFiles, 'runtime-base')).toContain('WORKDIR /srv/billing\nCOPY static /srv/billing/static\n');
+      expect(stage(render({ runtime, workdir: '/srv' }), 'runtime-base')).toContain('WORKDIR /srv\nUSER');
+    });
+
     it('has a runtime-base stage the prebuilt strategy can build on, which needs nothing from the builder', () => {
       const pruned = pruneStages(text + prebuiltStage('billing', 'billing'), 'prebuilt');
       expect(pruned).not.toMatch(/AS (builder|planner)$/m);
       expect(pruned).not.toContain('cargo build');
       expect(pruned).toContain('FROM runtime-base AS prebuilt\nCOPY billing /usr/local/bin/billing\n');
     });
+  });
+});
+
+describe('runtimeLayout', () => {
+  it('reads back the working directory and runtime files a rendered Dockerfile copies', () => {
+    for (const runtime of RUNTIME_VARIANTS) {
+      const text = render({ runtime, runtimeFiles: ['configuration', 'a.toml'], crateDir: 'svc/x', workdir: '/srv' });
+      expect(runtimeLayout(text)).toEqual({ workdir: '/srv', sources: ['svc/x/configuration', 'svc/x/a.toml'] });
+      expect(runtimeLayout(render({ runtime }))).toEqual({ workdir: undefined, sources: [] });
+    }
+  });
+
+  it('has nothing to read in a Dockerfile without a runtime-base stage', () => {
+    expect(runtimeLayout('FROM scratch\nWORKDIR /x\nCOPY a /b\n')).toEqual({ sources: [] });
   });
 });
 
@@ -258,9 +304,15 @@ describe('containerPort', () => {
     expect(containerPort(root, 'services/api')).toBe(9090);
   });
 
-  it('falls back to 8080 without EXPOSE or without a Dockerfile', () => {
-    expect(containerPort(root, 'services/bare')).toBe(8080);
-    expect(containerPort(root, 'services/none')).toBe(8080);
+  it('without EXPOSE, takes the port the sources listen on', () => {
+    writeFiles(root, { 'services/bare/src/main.rs': 'fn main() { warp::serve(routes).run(([0, 0, 0, 0], 8000)); }\n' });
+    expect(containerPort(root, 'services/bare')).toBe(8000);
+  });
+
+  it('never guesses one: without EXPOSE or a port in the sources, it says what to set', () => {
+    expect(() => containerPort(root, 'services/none')).toThrow(
+      'cannot tell which port the service listens on: services/none/Dockerfile has no EXPOSE and its sources bind no literal port; set "port" in the target\'s options (or add EXPOSE <port> to the Dockerfile).',
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { render } from 'ejs';
+import { crateSourcesOnDisk, detectPort } from '../cargo/service-sources';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 
 export type RuntimeVariant = 'scratch' | 'distroless' | 'debian' | 'alpine';
 
@@ -85,6 +86,24 @@ export interface DockerfileOptions {
   runtime?: RuntimeVariant;
   /** The binary has a `healthcheck` subcommand (generated services do): add a HEALTHCHECK. */
   healthcheck?: boolean;
+  /** Files and folders the service reads at run time, relative to its crate folder; copied read-only. */
+  runtimeFiles?: string[];
+  /** The crate folder relative to the build context (the Cargo workspace folder): where runtimeFiles are. */
+  crateDir?: string;
+  /** Working directory of the service in the image; DEFAULT_WORKDIR when it has runtime files. */
+  workdir?: string;
+}
+
+/** Where runtime files go, and the service's working directory, unless told otherwise. */
+export const DEFAULT_WORKDIR = '/app';
+
+/** The COPY lines of runtime files: from the crate folder in the context to the working directory. */
+export function runtimeCopies(options: Pick<DockerfileOptions, 'runtimeFiles' | 'crateDir' | 'workdir'>): Array<{ source: string; target: string }> {
+  const workdir = options.workdir ?? DEFAULT_WORKDIR;
+  return (options.runtimeFiles ?? []).map((file) => ({
+    source: posix.join(options.crateDir ?? '.', file),
+    target: posix.join(workdir, file),
+  }));
 }
 
 /** Renders a service Dockerfile; generators write it, and the sync generator compares with it. */
@@ -97,6 +116,8 @@ export function renderDockerfile(options: DockerfileOptions): string {
     ...spec,
     ...options,
     healthcheck: options.healthcheck ?? true,
+    workdir: options.workdir ?? (options.runtimeFiles?.length ? DEFAULT_WORKDIR : ''),
+    runtimeCopies: runtimeCopies(options),
     runtime,
     runtimeImage: spec.runtimeImage ?? '',
     runtimeArg: spec.runtimeArg ?? '',
@@ -109,17 +130,39 @@ export function dockerfileRuntime(dockerfile: string): RuntimeVariant | undefine
   return match && (RUNTIME_VARIANTS as string[]).includes(match[1]) ? (match[1] as RuntimeVariant) : undefined;
 }
 
+/**
+ * The working directory and runtime files (context-relative COPY sources) of the runtime
+ * stage of a Dockerfile this plugin rendered, so a re-render keeps them.
+ */
+export function runtimeLayout(dockerfile: string): { workdir?: string; sources: string[] } {
+  const stage = parseStages(dockerfile).stages.find((s) => s.name === 'runtime-base');
+  if (!stage) return { sources: [] };
+  const workdir = /^\s*WORKDIR\s+(\S+)\s*$/im.exec(stage.text)?.[1];
+  const sources = [...stage.text.matchAll(/^\s*COPY\s+(?!--)(\S+)\s+\S+\s*$/gim)].map((m) => m[1]);
+  return { workdir, sources };
+}
+
 /** The port a Dockerfile exposes first, if any. */
 export function exposedPort(dockerfile: string): number | undefined {
   const match = /^\s*EXPOSE\s+(\d+)/im.exec(dockerfile);
   return match ? Number(match[1]) : undefined;
 }
 
-/** The container port: the option when given, else the project Dockerfile's EXPOSE, else 8080. */
+/**
+ * The container port: the option when given, else the project Dockerfile's EXPOSE, else
+ * the port the crate's sources listen on (a hand-written Dockerfile without EXPOSE);
+ * throws when none of them says, rather than guess one.
+ */
 export function containerPort(workspaceRoot: string, projectRoot: string, option?: number): number {
   if (option) return option;
   const file = join(workspaceRoot, projectRoot, 'Dockerfile');
-  return (existsSync(file) && exposedPort(readFileSync(file, 'utf8'))) || 8080;
+  const exposed = existsSync(file) ? exposedPort(readFileSync(file, 'utf8')) : undefined;
+  if (exposed) return exposed;
+  const detected = detectPort(crateSourcesOnDisk(workspaceRoot, projectRoot));
+  if (detected.port) return detected.port;
+  throw new Error(
+    `cannot tell which port the service listens on: ${posix.join(projectRoot, 'Dockerfile')} has no EXPOSE and its sources bind no literal port; set "port" in the target's options (or add EXPOSE <port> to the Dockerfile).`,
+  );
 }
 
 /**

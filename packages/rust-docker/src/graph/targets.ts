@@ -202,7 +202,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       dependsOn: [options.dockerBuildTargetName],
       metadata: {
         technologies: ['docker'],
-        description: `Start ${facts.name} on a free loopback port, wait for GET /health to answer 200, report time-to-healthy, remove the container`,
+        description: `Start ${facts.name} on a free loopback port, wait until its health route answers (generated services: GET /health, 200 and {"status":"ok"}; others: the route their sources name, else /, any 2xx), report time-to-healthy, remove the container`,
         help: { command: 'docker run --help', example: { options: { timeout: 60, path: '/health' } } },
       },
     };

@@ -1,4 +1,7 @@
-import { hasFailed, isReady, type ServiceState } from './executor';
+import type { ExecutorContext } from '@nx/devkit';
+import { join } from 'node:path';
+import { makeTempDir, removeDir, writeFiles } from '../../testing/fixtures';
+import { hasFailed, healthProbes, isReady, parseInspectLine, type ServiceState } from './executor';
 
 const state = (status: string, health?: string): ServiceState => ({ service: 'api', status, health });
 
@@ -52,5 +55,59 @@ describe('hasFailed', () => {
   it('never counts a running healthy container, or a running one without a check, as failed', () => {
     expect([isReady(state('running', 'healthy')), hasFailed(state('running', 'healthy'))]).toEqual([true, false]);
     expect([isReady(state('running')), hasFailed(state('running'))]).toEqual([true, false]);
+  });
+});
+
+describe('healthProbes', () => {
+  let root: string;
+  const contextOf = (projects: Record<string, { root: string; targets?: Record<string, { executor: string; options?: Record<string, unknown> }> }>) =>
+    ({ root, projectName: 'compose', projectsConfigurations: { version: 2, projects } }) as unknown as ExecutorContext;
+  beforeEach(() => {
+    root = makeTempDir();
+    writeFiles(root, {
+      'compose.yaml': 'services:\n  greeter:\n    image: greeter:latest\n  api:\n    image: api:latest\n  db:\n    image: postgres:17.6-alpine\n  bare:\n    image: bare:latest\n',
+      'services/greeter/Dockerfile': 'FROM scratch\nEXPOSE 8000\n',
+      'services/greeter/src/main.rs': 'fn main() { let health = warp::path!("healthz"); }\n',
+      'api/Dockerfile': 'FROM scratch\nEXPOSE 8080\n',
+      'api/src/main.rs': 'fn main() { if arg == "healthcheck" {} }\n',
+      'bare/src/main.rs': 'fn main() {}\n',
+    });
+  });
+  afterEach(() => removeDir(root));
+
+  it("probes each service the way its project's health-check would: same port, path and expectations", () => {
+    const check = { executor: '@org/rust-docker:health-check', options: {} };
+    const probes = healthProbes(
+      join(root, 'compose.yaml'),
+      contextOf({
+        greeter: { root: 'services/greeter', targets: { 'health-check': check } },
+        api: { root: 'api', targets: { 'health-check': { ...check, options: { path: '/ready', port: 9000 } } } },
+        // No port anywhere: nothing to probe, its running state has to do.
+        bare: { root: 'bare', targets: { 'health-check': check } },
+      }),
+    );
+    expect([...probes.keys()]).toEqual(['greeter', 'api']);
+    expect(probes.get('greeter')).toEqual({ containerPort: 8000, expectation: expect.objectContaining({ path: '/healthz', status: undefined }) });
+    expect(probes.get('api')).toEqual({ containerPort: 9000, expectation: expect.objectContaining({ path: '/ready', status: 200 }) });
+  });
+
+  it('probes nothing for services without a health-check target, or without a project', () => {
+    expect(healthProbes(join(root, 'compose.yaml'), contextOf({ greeter: { root: 'services/greeter', targets: { build: { executor: '@org/rust-docker:cargo' } } } })).size).toBe(0);
+    expect(healthProbes(join(root, 'missing.yaml'), contextOf({})).size).toBe(0);
+  });
+});
+
+describe('parseInspectLine', () => {
+  it('reads the service, its state and its health, when it has a health check', () => {
+    expect(parseInspectLine('api|abc123|{"Status":"running","Running":true,"Health":{"Status":"starting","FailingStreak":0}}')).toEqual({
+      service: 'api',
+      id: 'abc123',
+      status: 'running',
+      health: 'starting',
+    });
+  });
+
+  it('reads a container without a health check (no Health key) as having none', () => {
+    expect(parseInspectLine('greeter|def456|{"Status":"exited","ExitCode":101}')).toEqual({ service: 'greeter', id: 'def456', status: 'exited', health: undefined });
   });
 });

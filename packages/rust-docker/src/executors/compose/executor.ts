@@ -1,8 +1,11 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { posix, relative } from 'node:path';
-import { COMPOSE_FILE } from '../../compose/compose-file';
+import { crateSourcesOnDisk } from '../../cargo/service-sources';
+import { COMPOSE_FILE, composeServices } from '../../compose/compose-file';
 import { checkDocker, docker, lastLines, runBounded, runDocker, useEngineBounds, type DockerResult, type EngineCallKind } from '../../docker/docker-cli';
+import { containerPort } from '../../docker/dockerfile';
+import { describeExpectation, healthExpectation, meetsExpectation, probe, type HealthExpectation } from '../../docker/health';
 import { resolveInside } from '../../safety/paths';
 import type { ComposeExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
@@ -44,6 +47,10 @@ export interface ServiceState {
   service: string;
   status: string;
   health?: string;
+  /** Container id. */
+  id?: string;
+  /** What probing its health route from the host found, for a service without a Docker health check. */
+  probed?: string;
 }
 
 /** Healthy when its health check says so, or running when it has none. */
@@ -58,16 +65,71 @@ export function hasFailed(state: ServiceState): boolean {
 async function states(cli: ComposeCli, file: string, services: string[]): Promise<ServiceState[]> {
   const ids = (await compose(cli, file, ['ps', '-q', ...services])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   if (!ids.length) return [];
-  const out = await docker([
-    'inspect',
-    '--format',
-    '{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}',
-    ...ids,
-  ]);
-  return out.split('\n').map((line) => {
-    const [service, status, health] = line.split('|');
-    return { service, status, health: health || undefined };
-  });
+  // State as JSON: a container without a health check has no State.Health, which a
+  // template cannot test for (`docker inspect` fails on the missing key).
+  const out = await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.service"}}|{{.Id}}|{{json .State}}', ...ids]);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => parseInspectLine(line));
+}
+
+/** One line of `service|id|{State JSON}`. */
+export function parseInspectLine(line: string): ServiceState {
+  const [service, id, ...rest] = line.split('|');
+  const state = JSON.parse(rest.join('|')) as { Status?: string; Health?: { Status?: string } };
+  return { service, id, status: state.Status ?? 'unknown', health: state.Health?.Status || undefined };
+}
+
+/** How to tell a service without a Docker health check is healthy: its project's health-check. */
+export interface HealthProbe {
+  containerPort: number;
+  expectation: HealthExpectation;
+}
+
+/**
+ * A service whose image has no HEALTHCHECK (a binary without the `healthcheck`
+ * subcommand, which a scratch image cannot probe from inside) is probed from the host
+ * through its published port, as its project's health-check target would check it (same
+ * options, same defaults), so "up" means answering, not merely started.
+ */
+export function healthProbes(file: string, context: ExecutorContext): Map<string, HealthProbe> {
+  const probes = new Map<string, HealthProbe>();
+  let names: string[];
+  try {
+    names = composeServices(readFileSync(file, 'utf8')).map((s) => s.name);
+  } catch {
+    return probes;
+  }
+  for (const name of names) {
+    const project = context.projectsConfigurations.projects[name];
+    const target = Object.values(project?.targets ?? {}).find((t) => t.executor === '@org/rust-docker:health-check');
+    if (!project || !target) continue;
+    const options = (target.options ?? {}) as { port?: number; path?: string; expectStatus?: number; expectBody?: string };
+    try {
+      probes.set(name, {
+        containerPort: containerPort(context.root, project.root, options.port),
+        expectation: healthExpectation(options, () => crateSourcesOnDisk(context.root, project.root)),
+      });
+    } catch {
+      // no port to probe: its running state has to do
+    }
+  }
+  return probes;
+}
+
+/** Probes each running service that has no Docker health check but a health-check target. */
+async function probeServices(current: ServiceState[], probes: Map<string, HealthProbe>): Promise<void> {
+  for (const state of current) {
+    const spec = probes.get(state.service);
+    if (!spec || state.health || state.status !== 'running' || !state.id) continue;
+    const mapping = await runDocker(['port', state.id, `${spec.containerPort}/tcp`]);
+    const published = /:(\d+)\s*$/m.exec(mapping.stdout.split('\n')[0] ?? '')?.[1];
+    if (mapping.code !== 0 || !published) continue;
+    const result = await probe(`http://127.0.0.1:${published}${spec.expectation.path}`, 1000);
+    state.health = meetsExpectation(result, spec.expectation) ? 'healthy' : 'starting';
+    state.probed = `${describeExpectation(spec.expectation)}: ${result ? result.status : 'no answer'}`;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,15 +160,17 @@ async function composeExecutor(options: ComposeExecutorOptions, context: Executo
     const up = await compose(cli, file, ['up', '-d', '--no-build', ...services], true, 'transfer');
     if (up.code !== 0) throw new Error(`compose up failed: ${lastLines(up.stderr || up.stdout, 8)}`);
     const deadline = started + (options.timeout ?? 90) * 1000;
+    const probes = healthProbes(file, context);
     let current: ServiceState[] = [];
     while (Date.now() < deadline) {
       current = await states(cli, file, services);
+      await probeServices(current, probes);
       const failed = current.filter(hasFailed);
       if (failed.length) throw new Error(`${failed.map((s) => `${s.service} is ${s.health ?? s.status}`).join(', ')}`);
       if (current.length && current.every(isReady)) break;
       await sleep(500);
     }
-    for (const s of current) logger.info(`  ${s.service.padEnd(20)} ${s.status}${s.health ? ` (${s.health})` : ''}`);
+    for (const s of current) logger.info(`  ${s.service.padEnd(20)} ${s.status}${s.health ? ` (${s.health}${s.probed ? `, ${s.probed}` : ''})` : ''}`);
     if (!current.length || !current.every(isReady)) {
       throw new Error(`not every service was healthy after ${options.timeout ?? 90} s`);
     }

@@ -57,6 +57,7 @@ describe('normalizeOptions', () => {
       buildArgs: {},
       labels: {},
       context: 'pruned',
+      contextGiven: false,
       vendor: true,
       engine: 'auto',
       noCache: false,
@@ -102,6 +103,7 @@ describe('normalizeOptions', () => {
       buildArgs: { RUST_IMAGE: 'rust:1.95-slim' },
       labels: { 'org.opencontainers.image.vendor': 'Example' },
       context: 'workspace',
+      contextGiven: true,
       vendor: false,
       engine: 'legacy',
       target: 'runtime',
@@ -819,6 +821,76 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
     expect(readImageRecord(recordFile())!.archive).toBeUndefined();
   });
 
+  describe('with a hand-written Dockerfile', () => {
+    const handWritten = (copy: string) =>
+      [
+        'FROM rust:1.95-bookworm AS build',
+        'WORKDIR /src',
+        copy,
+        'RUN cargo build --release -p api',
+        '',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/target/release/api /usr/local/bin/api',
+        'CMD ["api"]',
+        '',
+      ].join('\n');
+    const args = () => buildArgs();
+    // Only the warnings about the Dockerfile's COPY paths (the fixture has no git and a .env file).
+    const copyWarnings = () => warn.mock.calls.map(([m]: [string]) => m).filter((m: string) => m.includes('Dockerfile copies'));
+
+    it('builds one that copies the workspace layout (COPY . .) from the pruned context', async () => {
+      writeFiles(ws, { 'services/api/Dockerfile': handWritten('COPY . .') });
+      await expect(run()).resolves.toEqual({ success: true });
+      expect(args().at(-1)).toBe(contextDir());
+      expect(existsSync(join(contextDir(), 'services/worker'))).toBe(false);
+      expect(copyWarnings()).toEqual([]);
+    });
+
+    it('builds one that copies only the closure\'s folders and root files from the pruned context', async () => {
+      writeFiles(ws, { 'services/api/Dockerfile': handWritten('COPY Cargo.toml Cargo.lock ./\nCOPY services/api services/api\nCOPY ["libs/core", "libs/core"]\nCOPY libs/c* libs/') });
+      await expect(run()).resolves.toEqual({ success: true });
+      expect(args().at(-1)).toBe(contextDir());
+      expect(copyWarnings()).toEqual([]);
+    });
+
+    it('builds one that copies a folder outside the closure from the whole workspace folder, saying so', async () => {
+      writeFiles(ws, { 'services/api/Dockerfile': handWritten('COPY . .\nCOPY services/worker/src /worker'), 'scripts/x.sh': '' });
+      await expect(run()).resolves.toEqual({ success: true });
+      // The whole workspace, copied with the same filters as the pruned context.
+      expect(args().at(-1)).toBe(contextDir());
+      expect(existsSync(join(contextDir(), 'services/worker/src'))).toBe(true);
+      expect(warn).toHaveBeenCalledWith(
+        'api: services/api/Dockerfile copies services/worker/src, outside api\'s pruned context (the folders of api, core); building from the whole Cargo workspace folder instead, crates not vendored (set "context": "workspace" to say so, or copy only those folders).',
+      );
+    });
+
+    it('refuses that with "context": "pruned" asked for, building nothing', async () => {
+      writeFiles(ws, { 'services/api/Dockerfile': handWritten('COPY services/worker/src /worker') });
+      await expect(run({ context: 'pruned' })).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(
+        'api: services/api/Dockerfile copies services/worker/src, outside api\'s pruned context (the folders of api, core): set "context": "workspace" for it, or copy only those folders.',
+      );
+      expect(buildCalls()).toEqual([]);
+    });
+
+    it('refuses one written for the crate folder as context, naming the paths it lacks', async () => {
+      writeFiles(ws, { 'services/api/Dockerfile': handWritten('COPY Cargo.toml ./\nCOPY src ./src') });
+      await expect(run()).resolves.toEqual({ success: false });
+      expect(error).toHaveBeenCalledWith(
+        'api: services/api/Dockerfile copies src, which the Cargo workspace folder (.) does not have: its build context is that folder, so write COPY paths relative to it (e.g. services/api/src).',
+      );
+      expect(buildCalls()).toEqual([]);
+    });
+
+    it('leaves a context it was told to use alone', async () => {
+      writeFiles(ws, { 'services/api/Dockerfile': handWritten('COPY services/worker/src /worker') });
+      await expect(run({ context: 'workspace' })).resolves.toEqual({ success: true });
+      expect(args().at(-1)).toBe(contextDir());
+      expect(existsSync(join(contextDir(), 'services/worker/src'))).toBe(true);
+      expect(copyWarnings()).toEqual([]);
+    });
+  });
+
   describe('with the prebuilt strategy', () => {
     const binary = () => join(ws, 'dist/services/api/bin/api');
     beforeEach(() => {
@@ -868,6 +940,37 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
       await expect(prebuilt()).resolves.toEqual({ success: false });
       expect(error).toHaveBeenCalledWith(expect.stringContaining('dist/services/api/bin/api not found: the prebuilt strategy ships the binary of `nx run api:build`'));
       expect(buildCalls()).toEqual([]);
+    });
+
+    it("also takes the service's runtime files into the context, as the runtime stage copies them", async () => {
+      writeFiles(ws, {
+        'services/api/Dockerfile': renderDockerfile({
+          name: 'api',
+          bin: 'api',
+          project: 'api',
+          port: 8080,
+          dockerfilePath: 'services/api/Dockerfile',
+          runtimeFiles: ['configuration', 'settings.toml'],
+          crateDir: 'services/api',
+        }),
+        'services/api/configuration/base.yaml': 'port: 8080\n',
+        'services/api/configuration/local/dev.yaml': 'debug: true\n',
+        'services/api/settings.toml': 'a = 1\n',
+        'dist/services/api/bin/api': '',
+      });
+      writeFileSync(binary(), staticElf());
+      await expect(prebuilt()).resolves.toEqual({ success: true });
+      const dir = join(ws, 'target/rust-docker/api/prebuilt');
+      expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual([
+        'api',
+        'services',
+        'services/api',
+        'services/api/configuration',
+        'services/api/configuration/base.yaml',
+        'services/api/configuration/local',
+        'services/api/configuration/local/dev.yaml',
+        'services/api/settings.toml',
+      ]);
     });
 
     it('needs a runtime-base stage in the Dockerfile', async () => {

@@ -19,6 +19,7 @@ import {
   type ContextFilter,
 } from '../../docker/build-context';
 import { imageSize, pushTags } from '../../docker/container';
+import { checkPrunedContext, contextSources, filesForSources } from '../../docker/context-sources';
 import { checkDocker, chooseCli, currentCli, docker, formatBytes, lastLines, runDocker, useCli, useEngineBounds } from '../../docker/docker-cli';
 import { parseDockerignore } from '../../docker/dockerignore';
 import { dockerfileRuntime, parseStages, prebuiltStage } from '../../docker/dockerfile';
@@ -46,6 +47,8 @@ export interface NormalizedBuildOptions {
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
   context: 'pruned' | 'workspace';
+  /** `context` was set (in options or targetDefaults), not defaulted. */
+  contextGiven: boolean;
   vendor: boolean;
   engine: NonNullable<DockerBuildExecutorOptions['engine']>;
   target?: string;
@@ -94,6 +97,7 @@ export function normalizeOptions(options: DockerBuildExecutorOptions, context: E
     buildArgs: options.buildArgs ?? {},
     labels: options.labels ?? {},
     context: options.context ?? 'pruned',
+    contextGiven: options.context !== undefined,
     vendor: options.vendor ?? true,
     engine: options.engine ?? 'auto',
     target: options.stage ?? options.target ?? (strategy === 'prebuilt' ? 'prebuilt' : undefined),
@@ -327,16 +331,46 @@ function preparePrebuiltContext(
   }
   const workDir = loaded.workDir;
   const dir = join(workDir, 'prebuilt');
-  // The binary alone, with its modification time, as every context is synced.
-  syncContext(dir, new Map([[bin, { source: built }]]), new Map());
+  // The binary, and what else the runtime stage copies (the service's runtime files), with
+  // their modification times, as every context is synced.
+  const dockerignore = loaded.readRoot('.dockerignore');
+  const sources = contextSources(dockerfileText + prebuiltStage(bin, bin), o.target).filter((s) => s.source !== bin);
+  const files = filesForSources(loaded.workspaceAbs, sources, dockerignore ? parseDockerignore(dockerignore) : []);
+  files.set(bin, { source: built });
+  syncContext(dir, files, new Map());
   return {
     dir,
     workDir,
     bin,
-    hash: contentHash([[bin, built]], settings),
+    hash: contentHash([...files].map(([rel, f]) => [rel, f.source]), settings),
     sourcePaths: [o.projectRoot],
     summary: `prebuilt ${relative(root, built)}`,
   };
+}
+
+/**
+ * A hand-written Dockerfile builds from the pruned context when everything it copies is in
+ * there; when it copies files outside the crate closure, from the whole Cargo workspace
+ * folder (said in a warning), unless "context": "pruned" was asked for. One it cannot
+ * build from either (paths relative to another folder) is an error naming the paths.
+ */
+function contextForHandWritten(o: NormalizedBuildOptions, loaded: LoadedCrate, dockerfileText: string, root: string): 'pruned' | 'workspace' {
+  const dockerignore = loaded.readRoot('.dockerignore');
+  const rules = dockerignore ? parseDockerignore(dockerignore) : [];
+  const check = checkPrunedContext(dockerfileText, o.target, loaded.model, o.projectRoot, loaded.workspaceAbs, loaded.readRoot, rules);
+  const dockerfile = relative(root, o.dockerfile);
+  const list = (sources: typeof check.outside) => [...new Set(sources.map((s) => s.source))].join(', ');
+  const workspaceDir = relative(root, loaded.workspaceAbs) || '.';
+  if (check.missing.length) {
+    throw new Error(
+      `${dockerfile} copies ${list(check.missing)}, which the Cargo workspace folder (${workspaceDir}) does not have: its build context is that folder, so write COPY paths relative to it (e.g. ${posix.join(posix.relative(workspaceDir === '.' ? '' : workspaceDir, o.projectRoot) || '.', 'src')}).`,
+    );
+  }
+  if (!check.outside.length) return 'pruned';
+  const what = `${dockerfile} copies ${list(check.outside)}, outside ${o.project}'s pruned context (the folders of ${check.crateNames.join(', ')})`;
+  if (o.contextGiven) throw new Error(`${what}: set "context": "workspace" for it, or copy only those folders.`);
+  logger.warn(`${o.project}: ${what}; building from the whole Cargo workspace folder instead, crates not vendored (set "context": "workspace" to say so, or copy only those folders).`);
+  return 'workspace';
 }
 
 function labelsFor(o: NormalizedBuildOptions, loaded: LoadedCrate, root: string, revision: string | undefined): Record<string, string> {
@@ -379,6 +413,9 @@ async function dockerBuildExecutor(
 
     const dockerfileText = readFileSync(o.dockerfile, 'utf8');
     const loaded = loadCrate(o, context.root);
+    if (o.strategy === 'compile' && o.context === 'pruned' && !dockerfileRuntime(dockerfileText)) {
+      o.context = contextForHandWritten(o, loaded, dockerfileText, context.root);
+    }
     const settings = [dockerfileText, JSON.stringify([o.buildArgs, o.labels, o.target, o.platform, o.strategy])];
     const prepared =
       o.strategy === 'prebuilt' ? preparePrebuiltContext(o, loaded, context, dockerfileText, settings) : prepareCompileContext(o, loaded, settings);

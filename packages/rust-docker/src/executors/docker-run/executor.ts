@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { checkDocker, chooseCli, currentCli, runDocker, useCli, useEngineBounds } from '../../docker/docker-cli';
 import { IMAGE_SOURCES, containerIsOurs, containerName, containerState, LOOPBACK, portIsFree, removeContainer, resolveImage, runArgs, runEnv } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
+import { initSupport } from '../../docker/init-process';
 import type { DockerRunExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
 import { receivingOptions } from '../command-line';
@@ -19,14 +20,16 @@ async function* dockerRunExecutor(
 ): AsyncGenerator<{ success: boolean; baseUrl?: string }> {
   const project = context.projectName!;
   const projectRoot = context.projectsConfigurations.projects[project].root;
-  const port = containerPort(context.root, projectRoot, options.port);
-  const hostPort = options.hostPort ?? port;
   const name = containerName(project);
   try {
+    const port = containerPort(context.root, projectRoot, options.port);
+    const hostPort = options.hostPort ?? port;
     useEngineBounds(options);
     useCli(chooseCli(options.engine));
     // Checked (and every ${NAME} resolved) before the engine is asked anything.
     const containerEnv = runEnv({ containerPort: port, env: options.env });
+    const { init, warning } = options.init === false ? { init: false, warning: undefined } : initSupport(currentCli());
+    if (warning) logger.warn(`${project}: ${warning}`);
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
@@ -46,7 +49,7 @@ async function* dockerRunExecutor(
     }
     const baseUrl = `http://${LOOPBACK}:${hostPort}`;
     logger.info(`${project}: running ${label} as ${name} on ${baseUrl} (Ctrl-C stops it)`);
-    const child = spawn(currentCli(), runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened }), {
+    const child = spawn(currentCli(), runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: false, hardened: options.hardened, init }), {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ...containerEnv },
     });

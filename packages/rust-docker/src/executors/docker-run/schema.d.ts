@@ -4,6 +4,7 @@ export interface DockerRunExecutorOptions {
   hostPort?: number;
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
+  init?: boolean;
   engine?: 'auto' | 'docker' | 'podman';
   engineTimeout?: number;
   transferTimeout?: number;

@@ -1,6 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { randomBytes } from 'node:crypto';
-import { checkDocker, chooseCli, useCli, docker, useDeadline, useEngineBounds } from '../../docker/docker-cli';
+import { crateSourcesOnDisk } from '../../cargo/service-sources';
+import { checkDocker, chooseCli, currentCli, useCli, docker, useDeadline, useEngineBounds } from '../../docker/docker-cli';
 import {
   IMAGE_SOURCES,
   containerLogs,
@@ -14,29 +15,13 @@ import {
   runEnv,
 } from '../../docker/container';
 import { containerPort } from '../../docker/dockerfile';
+import { describeExpectation, healthExpectation, meetsExpectation, probe, type ProbeResult } from '../../docker/health';
+import { initSupport } from '../../docker/init-process';
 import type { HealthCheckExecutorOptions } from './schema';
 import { redactUrls } from '../../secrets/urls';
 import { receivingOptions } from '../command-line';
 import schema from './schema.json';
 
-export interface ProbeResult {
-  status: number;
-  body: string;
-}
-
-/** One HTTP GET with its own short deadline; undefined while nothing answers. */
-export async function probe(url: string, timeoutMs: number): Promise<ProbeResult | undefined> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return { status: response.status, body: await response.text() };
-  } catch {
-    return undefined;
-  }
-}
-
-export function isHealthy(result: ProbeResult | undefined, expectStatus: number, expectBody: RegExp): boolean {
-  return result !== undefined && result.status === expectStatus && expectBody.test(result.body);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,15 +31,11 @@ async function healthCheckExecutor(
 ): Promise<{ success: boolean }> {
   const project = context.projectName!;
   const projectRoot = context.projectsConfigurations.projects[project].root;
-  const path = options.path ?? '/health';
-  const expectStatus = options.expectStatus ?? 200;
-  const expectBody = new RegExp(options.expectBody ?? '"status"\\s*:\\s*"ok"');
   // The deadline covers the whole run, from the first engine call on: an engine that does
   // not answer fails the check in `timeout` seconds too.
   const runStarted = Date.now();
   const deadlineMs = (options.timeout ?? 30) * 1000;
   const deadline = runStarted + deadlineMs;
-  const port = containerPort(context.root, projectRoot, options.port);
   const name = containerName(project, `-health-${randomBytes(3).toString('hex')}`);
 
   let started = false;
@@ -75,13 +56,19 @@ async function healthCheckExecutor(
   process.on('SIGTERM', onSignal);
 
   try {
+    const port = containerPort(context.root, projectRoot, options.port);
+    // A generated service answers /health with {"status":"ok"}; another, its health route (or /) with any 2xx.
+    const expectation = healthExpectation(options, () => crateSourcesOnDisk(context.root, projectRoot));
+    const path = expectation.path;
     // The probe must stay on the container's loopback port: `@host/` or `//host/` would send it elsewhere.
-    if (!/^\/(?!\/)[^\s@\\]*$/.test(path)) throw new Error(`path ${JSON.stringify(path)} is not a URL path: give one starting with a single "/", e.g. /health.`);
+    if (!/^\/(?!\/)[^\s@\\]*$/.test(path)) throw new Error(`path ${JSON.stringify(options.path ?? path)} is not a URL path: give one starting with a single "/", e.g. /health.`);
     useEngineBounds(options);
     useCli(chooseCli(options.engine));
     useDeadline(deadline, `health-check deadline ("timeout": ${deadlineMs / 1000} s)`);
     // Checked (and every ${NAME} resolved) before the engine is asked anything.
     const containerEnv = runEnv({ containerPort: port, env: options.env });
+    const { init, warning } = options.init === false ? { init: false, warning: undefined } : initSupport(currentCli());
+    if (warning) logger.warn(`${project}: ${warning}`);
     await checkDocker();
     const { ref: image, label, source } = await resolveImage({ workspaceRoot: context.root, projectRoot, project, image: options.image });
     logger.info(`${project}: image ${label} ${IMAGE_SOURCES[source]}`);
@@ -89,13 +76,13 @@ async function healthCheckExecutor(
     const url = `http://${LOOPBACK}:${hostPort}${path}`;
     const t0 = Date.now();
     started = true;
-    starting = docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened }), { env: containerEnv });
+    starting = docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened, init }), { env: containerEnv });
     await starting;
     let last: ProbeResult | undefined;
     let nextStateCheck = 0;
     while (Date.now() < deadline) {
       last = await probe(url, 1000);
-      if (isHealthy(last, expectStatus, expectBody)) {
+      if (meetsExpectation(last, expectation)) {
         const ms = Date.now() - t0;
         logger.info(`${project}: healthy in ${ms} ms (GET ${path} → ${last!.status} ${last!.body.trim().slice(0, 80)}) [${label}, 127.0.0.1:${hostPort}]`);
         return { success: true };
@@ -110,7 +97,7 @@ async function healthCheckExecutor(
       await sleep(25);
     }
     const seen = last ? `last answer ${last.status} ${last.body.trim().slice(0, 120)}` : 'no answer';
-    throw new Error(`not healthy after ${deadlineMs / 1000} s (GET ${path} expects ${expectStatus} and a body matching ${expectBody}; ${seen})`);
+    throw new Error(`not healthy after ${deadlineMs / 1000} s (${describeExpectation(expectation)}, from ${expectation.origin}; ${seen})`);
   } catch (error) {
     // Cleanup and logs get their own bounds: the deadline is what just passed.
     useDeadline(undefined);

@@ -7,6 +7,7 @@ export interface HealthCheckExecutorOptions {
   timeout?: number;
   env?: Record<string, string | number | boolean>;
   hardened?: boolean;
+  init?: boolean;
   engine?: 'auto' | 'docker' | 'podman';
   engineTimeout?: number;
   transferTimeout?: number;

@@ -253,6 +253,15 @@ describe('service generator', () => {
       await expectRejected({ name: 'api', port }, `--port ${port} is not a port: use a whole number from 1 to 65535 (e.g. --port 8080).`);
     });
 
+    it('refuses a --port compose.yaml already publishes for another service, suggesting a free one', async () => {
+      await generate(tree, { name: 'api', port: 8080 });
+      await generate(tree, { name: 'web', port: 8081 });
+      await expectRejected(
+        { name: 'billing', port: 8080 },
+        'port 8080 is already published by "api" in compose.yaml (published ports must differ, container ports need not); pass a free one, e.g. --port 8082.',
+      );
+    });
+
     it('accepts the port bounds and a numeric string', async () => {
       await generate(tree, { name: 'low', port: 1 });
       await generate(tree, { name: 'high', port: 65535 });

@@ -8,7 +8,16 @@ import {
 } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { join, posix } from 'node:path';
-import { addComposeService, backingList, COMPOSE_FILE, type Backing, type ComposeService } from '../../compose/compose-file';
+import {
+  addComposeService,
+  backingList,
+  COMPOSE_FILE,
+  portTakenMessage,
+  publishedPortOwners,
+  suggestHostPort,
+  type Backing,
+  type ComposeService,
+} from '../../compose/compose-file';
 import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/root-manifest';
 import { addPathDependency, nameList, newCrate, requireCrates } from '../../cargo/tree-crates';
 import { normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
@@ -100,6 +109,9 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): No
   const { name, projectRoot, tags, crates } = newCrate(tree, schema, 'service', 'services');
   const deps = requireCrates(crates, nameList(schema.deps), 'library', { libraryOnly: true });
   const port = servicePort(schema.port, crates.ports);
+  // A generated service publishes the port it listens on, so --port must be free in compose.yaml.
+  const owner = composePortOwners(tree).get(port);
+  if (owner !== undefined) throw new Error(portTakenMessage(port, owner, suggestHostPort(port, crates.ports), '--port'));
   const runtime = normalizeRuntime(schema.runtime);
   const framework = normalizeFramework(schema.framework);
   return { name, projectRoot, port, framework, runtime, tags, deps, with: backingList(schema.with), skipFormat: schema.skipFormat ?? false };
@@ -146,6 +158,16 @@ async function generateService(tree: Tree, schema: ServiceGeneratorSchema): Prom
 }
 
 export const serviceGenerator = transactional(generateService);
+
+/** Host ports compose.yaml publishes, with the service publishing each (none when it is unreadable). */
+export function composePortOwners(tree: Tree): Map<number, string> {
+  if (!tree.exists(COMPOSE_FILE)) return new Map();
+  try {
+    return publishedPortOwners(tree.read(COMPOSE_FILE, 'utf8')!);
+  } catch {
+    return new Map();
+  }
+}
 
 /** Adds the service's entry (and its backing services) to the workspace's compose.yaml. */
 export function addToCompose(tree: Tree, service: ComposeService): void {
