@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, pkg, removeDir, writeFiles } from '../testing/fixtures';
-import { analyzeCargo, externalsFor, productionClosure, summarizeLock, testClosure, workspaceDataDirectory } from './cargo-graph';
+import { analyzeCargo, directProductionDependencies, summarizeLock, workspaceDataDirectory } from './cargo-graph';
 
 const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 const GIT = 'git+https://github.com/serde-rs/serde?rev=abc#abc';
@@ -84,12 +84,17 @@ describe('analyzeCargo', () => {
     expect(api.all).toEqual([expect.stringMatching(/^cargo:serde@/), 'cargo:tokio@1.41.0']);
   });
 
-  it('gives the production and test closures and their external crates', () => {
-    const graph = analyzeCargo(root, files);
-    expect(productionClosure(graph, 'api').sort()).toEqual(['api', 'core']);
-    expect(testClosure(graph, 'api').sort()).toEqual(['api', 'core']);
-    expect(externalsFor(graph, 'api', productionClosure(graph, 'api'), false)).toEqual(['cargo:itoa@1.0.11', 'cargo:tokio@1.41.0']);
-    expect(externalsFor(graph, 'api', testClosure(graph, 'api'), true)).toEqual(['cargo:itoa@1.0.11', expect.stringMatching(/^cargo:serde@/), 'cargo:tokio@1.41.0']);
+  it('gives the crates a crate names in its normal and build dependencies, never its dev-dependencies', () => {
+    writeFiles(root, {
+      'Cargo.toml': '[workspace]\nmembers = ["api", "core", "testkit"]\n',
+      'api/Cargo.toml': pkg('api', '[dependencies]\ncore = { path = "../core" }\n\n[build-dependencies]\ncore = { path = "../core" }\n\n[dev-dependencies]\ntestkit = { path = "../testkit" }'),
+      'testkit/Cargo.toml': pkg('testkit', '[dependencies]\ncore = { path = "../core" }'),
+      'testkit/src/lib.rs': '',
+    });
+    const graph = analyzeCargo(root, [...files, 'testkit/Cargo.toml']);
+    expect(directProductionDependencies(graph, 'api')).toEqual(['core']);
+    expect(directProductionDependencies(graph, 'testkit')).toEqual(['core']);
+    expect(directProductionDependencies(graph, 'core')).toEqual([]);
   });
 
   it('keeps its cache in the workspace data folder', () => {

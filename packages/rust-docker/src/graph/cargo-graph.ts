@@ -5,7 +5,7 @@ import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
 import { isExternal, lockGraph } from '../cargo/lockfile';
 import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
-import { buildWorkspaceModel, CARGO_ROOT_FILES, dependencyClosure, outgoing, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
+import { buildWorkspaceModel, CARGO_ROOT_FILES, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
 
 /**
  * The Cargo side of the Nx graph, computed from manifests and lockfiles alone (no cargo
@@ -105,6 +105,19 @@ function writeCache(workspaceRoot: string, cache: CacheFile): void {
   }
 }
 
+/**
+ * Parsed manifests and lockfiles per workspace, kept in memory between graph computations
+ * (the daemon keeps the plugin worker): the file on disk is read once per process, and an
+ * edit re-parses only the edited file.
+ */
+const caches = new Map<string, CacheFile>();
+
+function cacheOf(workspaceRoot: string): CacheFile {
+  let cache = caches.get(workspaceRoot);
+  if (!cache) caches.set(workspaceRoot, (cache = readCache(workspaceRoot)));
+  return cache;
+}
+
 /** Returns the cached entry when the file is unchanged, else reads it and calls `parse`. */
 function cached<T extends Stamp>(
   entries: Record<string, T>,
@@ -201,7 +214,7 @@ type FileStat = { size: number; mtimeMs: number } | undefined;
 function statAll(workspaceRoot: string, files: string[]): Map<string, FileStat> {
   const stats = new Map<string, FileStat>();
   for (const file of files) {
-    const stat = statSync(join(workspaceRoot, file), { throwIfNoEntry: false });
+    const stat = statSync(`${workspaceRoot}/${file}`, { throwIfNoEntry: false });
     stats.set(file, stat && { size: stat.size, mtimeMs: stat.mtimeMs });
   }
   return stats;
@@ -239,7 +252,7 @@ function analyzeFromFiles(
   listings: FolderListings,
   libraries: Map<string, boolean>,
 ): CargoGraph {
-  const cache = readCache(workspaceRoot);
+  const cache = cacheOf(workspaceRoot);
   let dirty = false;
   const manifests: CargoManifest[] = [];
   const errors: ManifestError[] = [];
@@ -247,7 +260,7 @@ function analyzeFromFiles(
   for (const [file, stat] of manifestStats) {
     seen.add(file);
     if (!stat) continue; // gone since Nx listed it: the next graph drops it
-    const { entry, changed } = cached(cache.manifests, file, join(workspaceRoot, file), stat, (text, stamp) => {
+    const { entry, changed } = cached(cache.manifests, file, `${workspaceRoot}/${file}`, stat, (text, stamp) => {
       // Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates.
       if (listings.has(posix.dirname(file), '.cargo-checksum.json')) return { ...stamp, vendored: true };
       try {
@@ -275,7 +288,14 @@ function analyzeFromFiles(
   const externalNodes: Record<string, ExternalCrate> = {};
   const externalEdges: Record<string, string[]> = {};
   const externals = new Map<string, CrateExternals>();
-  const roots = new Set([...model.crates.values()].map((c) => c.workspaceDir ?? c.dir));
+  const cratesByRoot = new Map<string, Crate[]>();
+  for (const crate of model.crates.values()) {
+    const root = crate.workspaceDir ?? crate.dir;
+    const list = cratesByRoot.get(root);
+    if (list) list.push(crate);
+    else cratesByRoot.set(root, [crate]);
+  }
+  const roots = new Set(cratesByRoot.keys());
   const seenLocks = new Set<string>();
   for (const root of roots) {
     const lockFile = posix.join(root === '.' ? '' : root, 'Cargo.lock');
@@ -287,8 +307,7 @@ function analyzeFromFiles(
     dirty ||= changed;
     Object.assign(externalNodes, entry.summary.nodes);
     Object.assign(externalEdges, entry.summary.edges);
-    for (const crate of model.crates.values()) {
-      if ((crate.workspaceDir ?? crate.dir) !== root) continue;
+    for (const crate of cratesByRoot.get(root)!) {
       const direct = entry.summary.localDeps[crate.name] ?? [];
       externals.set(crate.dir, classifyExternals(crate, model, direct, entry.summary.nodes));
     }
@@ -307,30 +326,24 @@ function analyzeFromFiles(
   return { model, errors, externalNodes, externalEdges, externals, cargoRoots: roots, rootFiles };
 }
 
-const productionClosures = new WeakMap<CargoGraph, Map<string, string[]>>();
+const productionDependencies = new WeakMap<CargoGraph, Map<string, string[]>>();
 
-/** Crate folders whose files and external crates can change what `dir` builds into. */
-export function productionClosure(graph: CargoGraph, dir: string): string[] {
-  let memo = productionClosures.get(graph);
-  if (!memo) productionClosures.set(graph, (memo = new Map()));
-  let closure = memo.get(dir);
-  if (!closure) memo.set(dir, (closure = dependencyClosure(graph.model, dir, ['normal', 'build'])));
-  return closure;
-}
-
-/** The same for its tests: its dev-dependencies too, and what those are built from. */
-export function testClosure(graph: CargoGraph, dir: string): string[] {
-  const direct = (outgoing(graph.model).get(dir) ?? []).map((d) => d.to);
-  return [...new Set([dir, ...direct.flatMap((d) => productionClosure(graph, d))])];
-}
-
-/** External nodes to hash for a target that compiles the given closure. */
-export function externalsFor(graph: CargoGraph, dir: string, closure: string[], includeDev: boolean): string[] {
-  const out = new Set<string>();
-  for (const d of closure) {
-    const ext = graph.externals.get(d);
-    if (!ext) continue;
-    for (const node of includeDev && d === dir ? ext.all : ext.production) out.add(node);
+/**
+ * Folders of the crates `dir` names in its normal and build dependencies (target-specific
+ * ones included), never its dev-dependencies: what its build compiles besides itself.
+ * Nx follows the rest of the closure itself (see targets.ts).
+ */
+export function directProductionDependencies(graph: CargoGraph, dir: string): string[] {
+  let byCrate = productionDependencies.get(graph);
+  if (!byCrate) {
+    byCrate = new Map();
+    for (const dep of graph.model.dependencies) {
+      if (dep.kind === 'dev' || dep.from === dep.to) continue;
+      const list = byCrate.get(dep.from);
+      if (!list) byCrate.set(dep.from, [dep.to]);
+      else if (!list.includes(dep.to)) list.push(dep.to);
+    }
+    productionDependencies.set(graph, byCrate);
   }
-  return [...out].sort();
+  return byCrate.get(dir) ?? [];
 }
