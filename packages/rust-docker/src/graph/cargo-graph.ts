@@ -206,7 +206,7 @@ function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: str
  * createNodes and createDependencies in the same plugin worker, and the daemon keeps that
  * worker between graph computations; every call re-checks the stamps, so it is never stale.
  */
-let lastGraph: { key: string; stamped: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
+let lastGraph: { files: string; key: string; stamped: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
 
 type FileStat = { size: number; mtimeMs: number } | undefined;
 
@@ -224,9 +224,16 @@ function stampKey(stats: Map<string, FileStat>): string {
   return [...stats].map(([file, stat]) => (stat ? `${file}:${stat.size}:${stat.mtimeMs}` : `${file}:-`)).join('\n');
 }
 
-/** Reads (or reuses) every manifest and lockfile and builds the Cargo graph. */
-export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph {
+/**
+ * Reads (or reuses) every manifest and lockfile and builds the Cargo graph. With `reuse`,
+ * the graph last built from the same manifests is returned without looking at the disk:
+ * createDependencies asks right after createNodes built it, in the same graph computation
+ * (a file that changes since makes Nx compute the graph again).
+ */
+export function analyzeCargo(workspaceRoot: string, files: string[], options: { reuse?: boolean } = {}): CargoGraph {
   const manifestFiles = [...files].sort();
+  const fileList = `${workspaceRoot}\n${manifestFiles.join('\n')}`;
+  if (options.reuse && lastGraph?.files === fileList) return lastGraph.graph;
   const manifestStats = statAll(workspaceRoot, manifestFiles);
   const manifestKey = `${workspaceRoot}\n${stampKey(manifestStats)}`;
   const listings = new FolderListings(workspaceRoot);
@@ -236,13 +243,14 @@ export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph
     // A crate that gained or lost src/lib.rs changes which dependencies Cargo honours.
     [...lastGraph.libraries].every(([dir, had]) => libraryOnDisk(listings)(lastGraph!.graph.model.crates.get(dir)!) === had)
   ) {
+    lastGraph.files = fileList;
     return lastGraph.graph;
   }
   const libraries = new Map<string, boolean>();
   const graph = analyzeFromFiles(workspaceRoot, manifestStats, listings, libraries);
   // Lockfiles, toolchain files and Cargo configs: adding or removing one changes the targets.
   const stamped = [...graph.cargoRoots].flatMap((root) => CARGO_ROOT_FILES.filter((f) => f !== 'Cargo.toml').map((f) => posix.join(root === '.' ? '' : root, f)));
-  lastGraph = { key: `${manifestKey}\n${stampKey(statAll(workspaceRoot, stamped))}`, stamped, graph, libraries };
+  lastGraph = { files: fileList, key: `${manifestKey}\n${stampKey(statAll(workspaceRoot, stamped))}`, stamped, graph, libraries };
   return graph;
 }
 

@@ -22,7 +22,7 @@ export const createDependencies: CreateDependencies<RustDockerPluginOptions> = (
   const manifestFiles: string[] = [];
   for (const f of context.fileMap.nonProjectFiles) if (isManifest(f.file)) manifestFiles.push(f.file);
   for (const files of Object.values(context.fileMap.projectFileMap)) for (const f of files) if (isManifest(f.file)) manifestFiles.push(f.file);
-  const graph = analyzeCargo(context.workspaceRoot, manifestFiles);
+  const graph = analyzeCargo(context.workspaceRoot, manifestFiles, { reuse: true });
   const projectByRoot = new Map<string, string>();
   let projectsKey = '';
   for (const [name, p] of Object.entries(context.projects)) {

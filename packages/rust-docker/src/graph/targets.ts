@@ -123,9 +123,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     cache: true,
     inputs: testInputs,
     outputs: [],
-    metadata: {
-      description: `cargo test -p ${facts.packageName}`,
-    },
+    metadata: { description: `cargo test -p ${facts.packageName}` },
   };
   targets[options.lintTargetName] = {
     executor: `${PLUGIN}:cargo`,
@@ -133,9 +131,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     cache: true,
     inputs: testInputs,
     outputs: [],
-    metadata: {
-      description: `cargo clippy -p ${facts.packageName} --all-targets -- -D warnings`,
-    },
+    metadata: { description: `cargo clippy -p ${facts.packageName} --all-targets -- -D warnings` },
   };
 
   if (facts.hasLockfile) {
@@ -145,9 +141,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       // It prints what is resolved now; there is nothing to cache.
       cache: false,
       inputs: [workspaceFile(facts.cargoRoot, 'Cargo.lock'), workspaceFile(facts.cargoRoot, 'Cargo.toml')],
-      metadata: {
-        description: `cargo tree -p ${facts.packageName}: the crate's resolved dependencies`,
-      },
+      metadata: { description: `cargo tree -p ${facts.packageName}: the crate's resolved dependencies` },
     };
   }
 
