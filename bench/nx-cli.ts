@@ -6,7 +6,7 @@
 // Nx's own breakdown (NX_PERF_LOGGING), and, with the daemon, `nx show projects` after one
 // manifest edit. With --anchors, the other Cargo plugins on npm the same way, each on its
 // own Nx in its own install.
-//   node bench/run.js bench/nx-cli.ts [--sizes 50,200,500,5400] [--rounds 7] [--big-rounds 5] [--anchors]
+//   node bench/run.js bench/nx-cli.ts [--sizes 50,200,500,5400] [--rounds 7] [--big-rounds 5] [--anchors] [--no-daemon]
 // A size of 1,000 crates or more runs --big-rounds rounds (it takes minutes).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const SIZES = option('sizes', '50,200,500,5400').split(',').map(Number);
 const ROUNDS = Number(option('rounds', '7'));
 const BIG_ROUNDS = Number(option('big-rounds', '5'));
 const ANCHORS = args.includes('--anchors');
+const DAEMON = !args.includes('--no-daemon');
 const PERF_RUNS = 3;
 const DAEMON_EDITS = 5;
 
@@ -223,6 +224,29 @@ function warmDaemon(root: string, crateDir: string): { wall: number; createNodes
   };
 }
 
+/** The secondary, in-process table (bench/graph-probe.ts): no Nx around the plugin. */
+function inProcess(root: string): { cold: number; disk: number; warm: number } {
+  const probe = (calls: number): number[] =>
+    JSON.parse(
+      execFileSync(process.execPath, [join(repo, 'bench/run.js'), join(repo, 'bench/graph-probe.ts'), root, String(calls)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 64 * 1024 * 1024,
+      })
+        .trim()
+        .split('\n')
+        .pop()!,
+    ).timings;
+  const cold: number[] = [];
+  const disk: number[] = [];
+  for (let i = 0; i < PERF_RUNS; i++) {
+    rmSync(join(root, '.nx'), { recursive: true, force: true });
+    cold.push(probe(1)[0]);
+    disk.push(probe(1)[0]);
+  }
+  return { cold: median(cold), disk: median(disk), warm: median(probe(PERF_RUNS + 1).slice(1)) };
+}
+
 interface Row {
   size: number;
   rounds: number;
@@ -234,6 +258,7 @@ interface Row {
   ours: Breakdown;
   floor: Breakdown;
   daemon?: ReturnType<typeof warmDaemon>;
+  inProcess: ReturnType<typeof inProcess>;
   anchors: Array<{ name: string; nxAlone: number; plugin: number; projects: number }>;
 }
 
@@ -287,7 +312,8 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
       cargoMetadata: cargoMetadataMs(ws.root, rounds),
       ours: median3(oursPerf),
       floor: median3(floorPerf),
-      daemon: size === Math.max(...SIZES) ? warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)]) : undefined,
+      daemon: DAEMON ? warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)]) : undefined,
+      inProcess: inProcess(ws.root),
       anchors: anchorWorkspaces.map(({ stack }, i) => ({
         name: stack.name,
         nxAlone: median(anchorTimes[i].alone),
@@ -342,13 +368,28 @@ console.log(
     ]),
   ),
 );
-for (const r of rows) {
-  if (!r.daemon) continue;
-  console.log(`\n### With the daemon, ${r.size.toLocaleString('en')} crates: \`nx show projects\` after a one-line edit of one Cargo.toml (median of ${DAEMON_EDITS} edits)\n`);
+if (DAEMON) {
+  console.log(`\n### With the daemon: \`nx show projects\` after a one-line edit of one Cargo.toml (medians of ${DAEMON_EDITS} edits), as the daemon's perf log reports it\n`);
   console.log(
     table(
-      ['wall', 'plugin createNodes (worker)', 'plugin createDependencies', 'plugin time (sum)', 'createNodes with the worker round trip'],
-      [[millis(r.daemon.wall), optional(r.daemon.createNodes), optional(r.daemon.createDependencies), optional((r.daemon.createNodes ?? NaN) + (r.daemon.createDependencies ?? NaN)), optional(r.daemon.configs)]],
+      ['crates', 'wall', 'plugin createNodes (in its worker)', 'plugin createDependencies', 'plugin time', 'all createNodes, worker start included'],
+      rows
+        .filter((r) => r.daemon)
+        .map((r) => [
+          r.size.toLocaleString('en'),
+          millis(r.daemon!.wall),
+          optional(r.daemon!.createNodes),
+          optional(r.daemon!.createDependencies),
+          optional(r.daemon!.createNodes !== undefined && r.daemon!.createDependencies !== undefined ? r.daemon!.createNodes + r.daemon!.createDependencies : undefined),
+          optional(r.daemon!.configs),
+        ]),
     ),
   );
 }
+console.log(`\n### Secondary, in process (bench/graph-probe.ts): createNodes + createDependencies called directly, no Nx around them; not what a user waits for. Medians of ${PERF_RUNS}\n`);
+console.log(
+  table(
+    ['crates', 'new process, no cache', 'new process, manifests cached on disk', 'same process again'],
+    rows.map((r) => [r.size.toLocaleString('en'), millis(r.inProcess.cold), millis(r.inProcess.disk), millis(r.inProcess.warm)]),
+  ),
+);

@@ -97,14 +97,25 @@ describe('analyzeCargo', () => {
     expect(directProductionDependencies(graph, 'core')).toEqual([]);
   });
 
-  it('keeps its cache in the workspace data folder', () => {
+  it('keeps its cache in the workspace data folder, written once the call has returned', async () => {
     analyzeCargo(root, files);
-    expect(existsSync(join(workspaceDataDirectory(root), 'rust-docker-cargo.json'))).toBe(true);
+    const cacheFile = join(workspaceDataDirectory(root), 'rust-docker-cargo.json');
+    expect(existsSync(cacheFile)).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(existsSync(cacheFile)).toBe(true);
   });
 
   it('sees a changed manifest on the next call', () => {
     expect(analyzeCargo(root, files).model.dependencies).toHaveLength(1);
     writeFiles(root, { 'api/Cargo.toml': pkg('api', '[dependencies]\ntokio = "1"') });
+    expect(analyzeCargo(root, files).model.dependencies).toHaveLength(0);
+  });
+
+  it('hands createDependencies the graph createNodes just built for the same manifests, without reading them again', () => {
+    const built = analyzeCargo(root, files);
+    writeFiles(root, { 'api/Cargo.toml': pkg('api', '[dependencies]\ntokio = "1"') });
+    expect(analyzeCargo(root, files, { reuse: true })).toBe(built);
+    expect(analyzeCargo(root, files.slice(0, 3), { reuse: true })).not.toBe(built);
     expect(analyzeCargo(root, files).model.dependencies).toHaveLength(0);
   });
 

@@ -105,6 +105,21 @@ function writeCache(workspaceRoot: string, cache: CacheFile): void {
   }
 }
 
+const pendingWrites = new Map<string, CacheFile>();
+
+/**
+ * Writes the cache once the current call has returned: Nx merges what createNodes returned
+ * meanwhile (in its own process), so writing it is not part of the graph's wait.
+ */
+function scheduleCacheWrite(workspaceRoot: string, cache: CacheFile): void {
+  if (pendingWrites.has(workspaceRoot)) return;
+  pendingWrites.set(workspaceRoot, cache);
+  setImmediate(() => {
+    pendingWrites.delete(workspaceRoot);
+    writeCache(workspaceRoot, cache);
+  });
+}
+
 /**
  * Parsed manifests and lockfiles per workspace, kept in memory between graph computations
  * (the daemon keeps the plugin worker): the file on disk is read once per process, and an
@@ -326,7 +341,7 @@ function analyzeFromFiles(
       dirty = true;
     }
   }
-  if (dirty) writeCache(workspaceRoot, cache);
+  if (dirty) scheduleCacheWrite(workspaceRoot, cache);
   const rootFiles = new Map<string, string[]>();
   for (const root of roots) {
     rootFiles.set(root, CARGO_ROOT_FILES.filter((f) => listings.has(root, f)));

@@ -341,3 +341,30 @@ describe('crateFacts', () => {
     });
   });
 });
+
+describe('the size of what createNodes returns', () => {
+  /** A chain of crates, each depending on the one before: the last one's closure is all of them. */
+  const chain = async (length: number) => {
+    const root = makeTempDir();
+    try {
+      const members = Array.from({ length }, (_, i) => `c${i}`);
+      const files: Record<string, string> = {
+        'Cargo.toml': `[workspace]\nmembers = [${members.map((m) => `"${m}"`).join(', ')}]\n`,
+      };
+      for (const [i, m] of members.entries()) {
+        files[`${m}/Cargo.toml`] = pkg(m, i ? `[dependencies]\nc${i - 1} = { path = "../c${i - 1}" }\n\n[dev-dependencies]\nc0 = { path = "../c0" }` : '');
+        files[`${m}/src/lib.rs`] = '';
+      }
+      writeFiles(root, files);
+      const results = await createNodes[1](['Cargo.toml', ...members.map((m) => `${m}/Cargo.toml`)], undefined, { workspaceRoot: root, nxJsonConfiguration: {} });
+      const last = results.find(([file]) => file === `c${length - 1}/Cargo.toml`)![1];
+      return JSON.stringify(last).replace(new RegExp(`c${length - 1}|c${length - 2}`, 'g'), 'cN');
+    } finally {
+      removeDir(root);
+    }
+  };
+
+  it('is the same for a crate at the end of a chain of 3 crates or of 80: nothing grows with its closure', async () => {
+    expect(await chain(80)).toEqual(await chain(3));
+  });
+});
