@@ -29,6 +29,8 @@ const PERF_RUNS = 3;
 const DAEMON_EDITS = 5;
 
 const NOOP = 'bench-noop-cargo-plugin';
+/** Returns, read from a file, exactly what this plugin returned for the workspace: what Nx itself spends on it. */
+const REPLAY = 'bench-replay-cargo-plugin';
 const PLUGIN = '@org/rust-docker';
 const NX_VERSION: string = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).devDependencies.nx.replace(/^[\^~]/, '');
 
@@ -66,6 +68,18 @@ function ourStack(): Stack {
   mkdirSync(noop, { recursive: true });
   writeFileSync(join(noop, 'package.json'), JSON.stringify({ name: NOOP, version: '1.0.0', main: 'index.js' }));
   writeFileSync(join(noop, 'index.js'), "exports.createNodesV2 = ['**/Cargo.toml', (files) => files.map((file) => [file, {}])];\nexports.createNodes = exports.createNodesV2;\n");
+  const replay = join(dir, 'node_modules', REPLAY);
+  mkdirSync(replay, { recursive: true });
+  writeFileSync(join(replay, 'package.json'), JSON.stringify({ name: REPLAY, version: '1.0.0', main: 'index.js' }));
+  writeFileSync(
+    join(replay, 'index.js'),
+    [
+      "const { readFileSync } = require('node:fs');",
+      "exports.createNodesV2 = ['**/Cargo.toml', (files, options) => { const nodes = JSON.parse(readFileSync(options.nodes, 'utf8')); return files.map((file) => [file, nodes[file] ?? {}]); }];",
+      "exports.createDependencies = (options) => JSON.parse(readFileSync(options.edges, 'utf8'));",
+      '',
+    ].join('\n'),
+  );
   return { name: `this plugin (Nx ${NX_VERSION})`, nodeModules: join(dir, 'node_modules'), plugin: PLUGIN };
 }
 
@@ -84,6 +98,34 @@ function anchorStacks(): Stack[] {
 interface BenchWorkspace {
   root: string;
   crates: string[];
+  /** nx.json's plugin entry for the replay of this plugin's output (our stack only). */
+  replay?: PluginEntry;
+}
+
+type PluginEntry = string | { plugin: string; options: Record<string, string> };
+
+/** Records what the built plugin returns for the workspace, for the replay plugin. */
+function recordOutput(root: string): PluginEntry {
+  const dir = mkdtempSync(join(tmpdir(), 'rust-docker-bench-replay-'));
+  const script = [
+    `const { createNodes, createDependencies } = require(${JSON.stringify(join(repo, 'packages/rust-docker/dist/index.js'))});`,
+    "const { readdirSync, writeFileSync } = require('node:fs');",
+    `const root = ${JSON.stringify(root)};`,
+    "const walk = (dir) => readdirSync(root + '/' + dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? (['node_modules', '.nx', 'target'].includes(e.name) ? [] : walk(dir + e.name + '/')) : [dir + e.name]);",
+    'const files = walk(\'\');',
+    "const manifests = files.filter((f) => f.endsWith('Cargo.toml'));",
+    '(async () => {',
+    '  const results = await createNodes[1](manifests, undefined, { workspaceRoot: root, nxJsonConfiguration: {} });',
+    '  const projects = {}; const externalNodes = {};',
+    '  for (const [, r] of results) { for (const p of Object.values(r.projects ?? {})) projects[p.name] = p; Object.assign(externalNodes, r.externalNodes ?? {}); }',
+    '  const edges = await createDependencies(undefined, { projects, externalNodes, nxJsonConfiguration: {}, workspaceRoot: root, fileMap: { projectFileMap: {}, nonProjectFiles: files.map((file) => ({ file, hash: \'\' })) }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });',
+    `  writeFileSync(${JSON.stringify(join(dir, 'nodes.json'))}, JSON.stringify(Object.fromEntries(results)));`,
+    `  writeFileSync(${JSON.stringify(join(dir, 'edges.json'))}, JSON.stringify(edges));`,
+    '})();',
+  ].join('\n');
+  execFileSync(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'ignore'] });
+  rmSync(join(root, '.nx'), { recursive: true, force: true });
+  return { plugin: REPLAY, options: { nodes: join(dir, 'nodes.json'), edges: join(dir, 'edges.json') } };
 }
 
 function makeWorkspace(size: number, stack: Stack): BenchWorkspace {
@@ -99,7 +141,7 @@ function makeWorkspace(size: number, stack: Stack): BenchWorkspace {
     }
   }
   execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: root, stdio: 'ignore' });
-  return { root, crates: synthetic.crateDirs };
+  return { root, crates: synthetic.crateDirs, replay: stack.plugin === PLUGIN ? recordOutput(root) : undefined };
 }
 
 const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CLOUD: 'true', FORCE_COLOR: '0' };
@@ -117,13 +159,13 @@ function nx(root: string, nxArgs: string[], env: NodeJS.ProcessEnv = baseEnv): {
   return { ms, stdout: result.stdout, stderr: result.stderr };
 }
 
-function usePlugin(root: string, plugin: string | undefined): void {
+function usePlugin(root: string, plugin: PluginEntry | undefined): void {
   writeFileSync(join(root, 'nx.json'), JSON.stringify({ plugins: plugin ? [plugin] : [] }));
   nx(root, ['reset']);
 }
 
 /** `nx show projects` after `nx reset`: wall time and the number of projects it listed. */
-function showProjects(root: string, plugin: string | undefined, env = baseEnv): { ms: number; projects: number; log: string } {
+function showProjects(root: string, plugin: PluginEntry | undefined, env = baseEnv): { ms: number; projects: number; log: string } {
   usePlugin(root, plugin);
   const { ms, stdout, stderr } = nx(root, ['show', 'projects'], env);
   return { ms, projects: stdout.split('\n').filter((l) => l.trim() && !l.startsWith('Time taken')).length, log: `${stdout}\n${stderr}` };
@@ -186,8 +228,8 @@ function cargoMetadataMs(root: string, runs: number): number {
  * With the daemon: `nx show projects` once (cold), then after each of a few one-line edits
  * of a manifest, and what Nx's perf log (the daemon's) says the plugin took for that graph.
  */
-function warmDaemon(root: string, crateDir: string): { wall: number; createNodes?: number; createDependencies?: number; configs?: number } {
-  usePlugin(root, PLUGIN);
+function warmDaemon(root: string, crateDir: string, plugin: PluginEntry, name: RegExp): { wall: number; createNodes?: number; createDependencies?: number; configs?: number } {
+  usePlugin(root, plugin);
   const env = { ...baseEnv, NX_DAEMON: 'true', NX_PERF_LOGGING: 'true' };
   const log = join(root, '.nx', 'workspace-data', 'd', 'daemon.log');
   const manifest = join(root, crateDir, 'Cargo.toml');
@@ -205,8 +247,8 @@ function warmDaemon(root: string, crateDir: string): { wall: number; createNodes
       // The daemon writes its log after it answers; give it a moment.
       spawnSync('sleep', ['1']);
       const entries = perfEntries(readFileSync(log, 'utf8').slice(before));
-      const createNodes = perfOf(entries, /rust-docker.*:createNodes$/);
-      const createDependencies = perfOf(entries, /rust-docker.*:createDependencies$/);
+      const createNodes = perfOf(entries, new RegExp(`${name.source}.*:createNodes$`));
+      const createDependencies = perfOf(entries, new RegExp(`${name.source}.*:createDependencies$`));
       const buildConfigs = entries.get('build-project-configs');
       if (createNodes !== undefined) nodes.push(createNodes);
       if (createDependencies !== undefined) deps.push(createDependencies);
@@ -253,11 +295,13 @@ interface Row {
   projects: number;
   nxAlone: number;
   noop: number;
+  replay: number;
   plugin: number;
   cargoMetadata: number;
   ours: Breakdown;
   floor: Breakdown;
-  daemon?: ReturnType<typeof warmDaemon>;
+  replayed: Breakdown;
+  daemon?: { ours: ReturnType<typeof warmDaemon>; replay: ReturnType<typeof warmDaemon> };
   inProcess: ReturnType<typeof inProcess>;
   anchors: Array<{ name: string; nxAlone: number; plugin: number; projects: number }>;
 }
@@ -270,12 +314,14 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
     console.error(`${size} crates: ${rounds} interleaved rounds`);
     const alone: number[] = [];
     const noop: number[] = [];
+    const replay: number[] = [];
     const plugin: number[] = [];
     const anchorTimes = anchorWorkspaces.map(() => ({ alone: [] as number[], plugin: [] as number[], projects: 0 }));
     let projects = 0;
     for (let round = 0; round < rounds; round++) {
       alone.push(showProjects(ws.root, undefined).ms);
       noop.push(showProjects(ws.root, NOOP).ms);
+      replay.push(showProjects(ws.root, ws.replay).ms);
       const run = showProjects(ws.root, PLUGIN);
       plugin.push(run.ms);
       projects = run.projects;
@@ -285,14 +331,16 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
         anchorTimes[i].plugin.push(anchorRun.ms);
         anchorTimes[i].projects = anchorRun.projects;
       });
-      console.error(`  round ${round + 1}: alone ${millis(alone[round])}, no-op ${millis(noop[round])}, plugin ${millis(plugin[round])}`);
+      console.error(`  round ${round + 1}: alone ${millis(alone[round])}, no-op ${millis(noop[round])}, replay ${millis(replay[round])}, plugin ${millis(plugin[round])}`);
     }
     if (projects < ws.crates.length) throw new Error(`${size} crates: nx listed only ${projects} projects`);
     const perfEnv = { ...baseEnv, NX_PERF_LOGGING: 'true' };
     const oursPerf: Breakdown[] = [];
     const floorPerf: Breakdown[] = [];
+    const replayPerf: Breakdown[] = [];
     for (let i = 0; i < PERF_RUNS; i++) {
       floorPerf.push(breakdown(showProjects(ws.root, NOOP, perfEnv).log, NOOP));
+      replayPerf.push(breakdown(showProjects(ws.root, ws.replay, perfEnv).log, REPLAY));
       oursPerf.push(breakdown(showProjects(ws.root, PLUGIN, perfEnv).log, PLUGIN));
     }
     const median3 = (list: Breakdown[]): Breakdown => ({
@@ -308,11 +356,18 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
       projects,
       nxAlone: median(alone),
       noop: median(noop),
+      replay: median(replay),
       plugin: median(plugin),
       cargoMetadata: cargoMetadataMs(ws.root, rounds),
       ours: median3(oursPerf),
       floor: median3(floorPerf),
-      daemon: DAEMON ? warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)]) : undefined,
+      replayed: median3(replayPerf),
+      daemon: DAEMON
+        ? {
+            ours: warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)], PLUGIN, /rust-docker/),
+            replay: warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)], ws.replay!, new RegExp(REPLAY)),
+          }
+        : undefined,
       inProcess: inProcess(ws.root),
       anchors: anchorWorkspaces.map(({ stack }, i) => ({
         name: stack.name,
@@ -336,53 +391,71 @@ const rows = SIZES.map((size) => measureSize(size, ours, anchors));
 const optional = (ms: number | undefined) => (ms === undefined ? 'n/a' : millis(ms));
 
 console.log(`\n## The crate graph through the nx CLI: \`nx show projects\`, no daemon, \`nx reset\` before each run`);
-console.log(`\nNx ${NX_VERSION}, ${cpus().length} cores; medians of interleaved rounds (the rounds column). Plugin cost = with the plugin minus the same Nx without it; above the floor = with the plugin minus with a no-op plugin that returns an empty result for every Cargo.toml.\n`);
+console.log(
+  `\nNx ${NX_VERSION}, ${cpus().length} cores; medians of interleaved rounds (the rounds column). Plugin cost = with the plugin minus the same Nx without it; above the floor = with the plugin minus with a no-op plugin that returns an empty result for every Cargo.toml. Replay = a plugin that returns, read from a file, exactly the projects and edges this plugin returns: what Nx spends on this configuration, so plugin minus replay is this plugin's own work.\n`,
+);
 console.log(
   table(
-    ['crates', 'rounds', 'projects', 'Nx alone', 'Nx + no-op plugin', 'Nx + this plugin', 'plugin cost', 'above the no-op floor', ...anchors.map((a) => `${a.name}: cost (projects)`), '`cargo metadata --no-deps`'],
+    [
+      'crates',
+      'rounds',
+      'projects',
+      'Nx alone',
+      'Nx + no-op plugin',
+      'Nx + replay',
+      'Nx + this plugin',
+      'plugin cost',
+      'above the no-op floor',
+      'of which its own work',
+      ...anchors.map((a) => `${a.name}: cost (projects)`),
+      '`cargo metadata --no-deps`',
+    ],
     rows.map((r) => [
       r.size.toLocaleString('en'),
       String(r.rounds),
       String(r.projects),
       seconds(r.nxAlone),
       seconds(r.noop),
+      seconds(r.replay),
       seconds(r.plugin),
       seconds(r.plugin - r.nxAlone),
       seconds(r.plugin - r.noop),
+      seconds(r.plugin - r.replay),
       ...r.anchors.map((a) => `${seconds(a.plugin - a.nxAlone)} (${a.projects})`),
       seconds(r.cargoMetadata),
     ]),
   ),
 );
-console.log(`\n### Nx's perf log (NX_PERF_LOGGING=true), medians of ${PERF_RUNS} runs: this plugin / the no-op plugin\n`);
+console.log(`\n### Nx's perf log (NX_PERF_LOGGING=true), medians of ${PERF_RUNS} runs: this plugin / the replay / the no-op plugin\n`);
+const three = (r: Row, key: keyof Breakdown) => `${optional(r.ours[key])} / ${optional(r.replayed[key])} / ${optional(r.floor[key])}`;
 console.log(
   table(
     ['crates', 'plugin load in its worker', 'createNodes (all plugins, with the worker round trip)', 'createNodes:merge', 'createDependencies', 'graph cache write'],
     rows.map((r) => [
       r.size.toLocaleString('en'),
-      `${optional(r.ours.load)} / ${optional(r.floor.load)}`,
-      `${optional(r.ours.createNodes)} / ${optional(r.floor.createNodes)}`,
-      `${optional(r.ours.merge)} / ${optional(r.floor.merge)}`,
-      `${optional(r.ours.createDependencies)} / -`,
-      `${optional(r.ours.writeCache)} / ${optional(r.floor.writeCache)}`,
+      three(r, 'load'),
+      three(r, 'createNodes'),
+      three(r, 'merge'),
+      `${optional(r.ours.createDependencies)} / ${optional(r.replayed.createDependencies)} / -`,
+      three(r, 'writeCache'),
     ]),
   ),
 );
 if (DAEMON) {
-  console.log(`\n### With the daemon: \`nx show projects\` after a one-line edit of one Cargo.toml (medians of ${DAEMON_EDITS} edits), as the daemon's perf log reports it\n`);
+  console.log(
+    `\n### With the daemon: \`nx show projects\` after a one-line edit of one Cargo.toml (medians of ${DAEMON_EDITS} edits), as the daemon's perf log reports it: this plugin / the replay\n`,
+  );
+  const pair = (a: number | undefined, b: number | undefined) => `${optional(a)} / ${optional(b)}`;
+  const sum = (d: ReturnType<typeof warmDaemon>) => (d.createNodes !== undefined && d.createDependencies !== undefined ? d.createNodes + d.createDependencies : undefined);
   console.log(
     table(
       ['crates', 'wall', 'plugin createNodes (in its worker)', 'plugin createDependencies', 'plugin time', 'all createNodes, worker start included'],
       rows
         .filter((r) => r.daemon)
-        .map((r) => [
-          r.size.toLocaleString('en'),
-          millis(r.daemon!.wall),
-          optional(r.daemon!.createNodes),
-          optional(r.daemon!.createDependencies),
-          optional(r.daemon!.createNodes !== undefined && r.daemon!.createDependencies !== undefined ? r.daemon!.createNodes + r.daemon!.createDependencies : undefined),
-          optional(r.daemon!.configs),
-        ]),
+        .map((r) => {
+          const { ours: o, replay: p } = r.daemon!;
+          return [r.size.toLocaleString('en'), pair(o.wall, p.wall), pair(o.createNodes, p.createNodes), pair(o.createDependencies, p.createDependencies), pair(sum(o), sum(p)), pair(o.configs, p.configs)];
+        }),
     ),
   );
 }

@@ -111,9 +111,10 @@ function scheduleCacheWrite(workspaceRoot: string, cache: CacheFile): void {
 }
 
 /**
- * Parsed manifests and lockfiles per workspace, kept in memory between graph computations
- * (the daemon keeps the plugin worker): the file on disk is read once per process, and an
- * edit re-parses only the edited file.
+ * Parsed manifests and lockfiles per workspace, kept in memory for the life of the plugin
+ * worker: the file on disk is read once per process, and an edit re-parses only the edited
+ * file. (Nx 24 starts a new worker for each graph computation of a plugin that has only
+ * graph hooks, daemon or not, so it is the disk cache that carries over between them.)
  */
 const caches = new Map<string, CacheFile>();
 
@@ -244,8 +245,8 @@ function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: str
 
 /**
  * The last graph this process computed, with the stamps of the files it came from. Nx runs
- * createNodes and createDependencies in the same plugin worker, and the daemon keeps that
- * worker between graph computations; every call re-checks the stamps, so it is never stale.
+ * createNodes and createDependencies of a graph computation in the same plugin worker;
+ * every call but createDependencies' re-checks the stamps, so it is never stale.
  */
 let lastGraph: { files: string; key: string; stamped: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
 

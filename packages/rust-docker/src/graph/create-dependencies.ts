@@ -8,7 +8,7 @@ import type { RustDockerPluginOptions } from './targets';
 const STATIC = 'static' as DependencyType.static;
 const DYNAMIC = 'dynamic' as DependencyType.dynamic;
 
-/** The edges last returned, with what they were made from: the daemon asks again after every change. */
+/** The edges last returned, with what they were made from: a worker kept alive is asked again after every change. */
 let last: { graph: CargoGraph; projects: string; externals: string; edges: RawProjectGraphDependency[] } | undefined;
 
 /**
