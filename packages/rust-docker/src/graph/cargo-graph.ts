@@ -1,11 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
 import { isExternal, lockGraph } from '../cargo/lockfile';
-import { ManifestError, type CargoManifest } from '../cargo/manifest';
+import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
 import { buildWorkspaceModel, CARGO_ROOT_FILES, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
-import { manifestEntry, sha1, type ManifestEntry, type Stamp } from './manifest-entry';
 
 /**
  * The Cargo side of the Nx graph, computed from manifests and lockfiles alone (no cargo
@@ -54,11 +54,21 @@ interface LockSummary {
   localDeps: Record<string, string[]>;
 }
 
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+
 interface CacheFile {
   format: number;
   plugin: string;
-  manifests: Record<string, ManifestEntry>;
+  manifests: Record<string, Stamp & { manifest?: CargoManifest; error?: { message: string; line?: number }; vendored?: boolean }>;
   locks: Record<string, Stamp & { summary: LockSummary }>;
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
 }
 
 export function workspaceDataDirectory(workspaceRoot: string): string {
@@ -122,42 +132,6 @@ function cacheOf(workspaceRoot: string): CacheFile {
   let cache = caches.get(workspaceRoot);
   if (!cache) caches.set(workspaceRoot, (cache = readCache(workspaceRoot)));
   return cache;
-}
-
-/** Below this many manifests to parse, starting a second thread costs more than it saves. */
-const PARALLEL_PARSE_FROM = 1000;
-/** The compiled worker; none when running from TypeScript sources (the unit tests). */
-const PARSE_WORKER = __filename.endsWith('.js') ? join(__dirname, 'parse-worker.js') : undefined;
-
-/**
- * Parses the manifests no cache holds, half of them on a second thread, before the graph
- * is built: on a cold start (CI, `nx reset`) parsing is most of the plugin's own work, and
- * the machine's other core is idle meanwhile (Nx waits for the plugins' createNodes).
- * What the thread cannot read is left to analyzeCargo, which parses whatever is missing.
- */
-export async function prefetchManifests(workspaceRoot: string, files: string[]): Promise<void> {
-  const cache = cacheOf(workspaceRoot);
-  const missing = files.filter((file) => !cache.manifests[file]);
-  if (missing.length < PARALLEL_PARSE_FROM || !PARSE_WORKER) return;
-  const mine = missing.slice(0, Math.ceil(missing.length / 2));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const worker = new Worker(PARSE_WORKER, { workerData: { root: workspaceRoot, files: missing.slice(mine.length) } });
-  const theirs = new Promise<Array<[string, ManifestEntry | undefined]>>((resolve) => {
-    worker.once('message', resolve);
-    worker.once('error', () => resolve([]));
-    worker.once('exit', () => resolve([]));
-  });
-  const listings = new FolderListings(workspaceRoot);
-  for (const file of mine) {
-    const stat = statSync(`${workspaceRoot}/${file}`, { throwIfNoEntry: false });
-    if (!stat) continue;
-    cached(cache.manifests, file, `${workspaceRoot}/${file}`, stat, (text, stamp) =>
-      manifestEntry(file, text, stamp, () => listings.has(posix.dirname(file), '.cargo-checksum.json')),
-    );
-  }
-  for (const [file, entry] of await theirs) if (entry) cache.manifests[file] = entry;
-  scheduleCacheWrite(workspaceRoot, cache);
 }
 
 /** Returns the cached entry when the file is unchanged, else reads it and calls `parse`. */
@@ -310,9 +284,16 @@ function analyzeFromFiles(
   for (const [file, stat] of manifestStats) {
     seen.add(file);
     if (!stat) continue; // gone since Nx listed it: the next graph drops it
-    const { entry, changed } = cached(cache.manifests, file, `${workspaceRoot}/${file}`, stat, (text, stamp) =>
-      manifestEntry(file, text, stamp, () => listings.has(posix.dirname(file), '.cargo-checksum.json')),
-    );
+    const { entry, changed } = cached(cache.manifests, file, `${workspaceRoot}/${file}`, stat, (text, stamp) => {
+      // Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates.
+      if (listings.has(posix.dirname(file), '.cargo-checksum.json')) return { ...stamp, vendored: true };
+      try {
+        return { ...stamp, manifest: parseCargoManifest(text, file) };
+      } catch (error) {
+        const e = error as ManifestError;
+        return { ...stamp, error: { message: e.message, line: e.line } };
+      }
+    });
     dirty ||= changed;
     if (entry.manifest) manifests.push(entry.manifest);
     else if (entry.error) errors.push(Object.assign(new ManifestError(file, ''), { message: entry.error.message, line: entry.error.line }));

@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { binaryNames } from '../cargo/manifest';
 import type { Crate } from '../cargo/workspace';
-import { analyzeCargo, directProductionDependencies, prefetchManifests, type CargoGraph } from './cargo-graph';
+import { analyzeCargo, directProductionDependencies, type CargoGraph } from './cargo-graph';
 import { warn } from './log';
 import { composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type NormalizedPluginOptions, type RustDockerPluginOptions } from './targets';
 
@@ -128,10 +128,9 @@ function composeProject(
 /** One Nx project per crate (keyed by its Cargo.toml), with cargo and docker targets. */
 export const createNodes: CreateNodes<RustDockerPluginOptions> = [
   CARGO_MANIFEST_GLOB,
-  async (files, rawOptions, context) => {
+  (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
     const manifests = files.filter(isManifest);
-    await prefetchManifests(context.workspaceRoot, manifests);
     const graph = analyzeCargo(context.workspaceRoot, manifests);
     logWarnings(graph, manifests.length);
     const listings = new FolderListings(context.workspaceRoot);
