@@ -303,7 +303,7 @@ interface Row {
   replayed: Breakdown;
   daemon?: { ours: ReturnType<typeof warmDaemon>; replay: ReturnType<typeof warmDaemon> };
   inProcess: ReturnType<typeof inProcess>;
-  anchors: Array<{ name: string; nxAlone: number; plugin: number; projects: number }>;
+  anchors: Array<{ name: string; nxAlone: number; plugin: number; projects: number; failure?: string }>;
 }
 
 function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
@@ -316,7 +316,7 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
     const noop: number[] = [];
     const replay: number[] = [];
     const plugin: number[] = [];
-    const anchorTimes = anchorWorkspaces.map(() => ({ alone: [] as number[], plugin: [] as number[], projects: 0 }));
+    const anchorTimes = anchorWorkspaces.map(() => ({ alone: [] as number[], plugin: [] as number[], projects: 0, failure: undefined as string | undefined }));
     let projects = 0;
     for (let round = 0; round < rounds; round++) {
       alone.push(showProjects(ws.root, undefined).ms);
@@ -326,10 +326,17 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
       plugin.push(run.ms);
       projects = run.projects;
       anchorWorkspaces.forEach(({ stack, ws: anchorWs }, i) => {
-        anchorTimes[i].alone.push(showProjects(anchorWs.root, undefined).ms);
-        const anchorRun = showProjects(anchorWs.root, stack.plugin);
-        anchorTimes[i].plugin.push(anchorRun.ms);
-        anchorTimes[i].projects = anchorRun.projects;
+        if (anchorTimes[i].failure) return;
+        try {
+          anchorTimes[i].alone.push(showProjects(anchorWs.root, undefined).ms);
+          const anchorRun = showProjects(anchorWs.root, stack.plugin);
+          anchorTimes[i].plugin.push(anchorRun.ms);
+          anchorTimes[i].projects = anchorRun.projects;
+        } catch (error) {
+          // Reported in the table: what the other plugin does with this workspace is a result too.
+          anchorTimes[i].failure = String((error as Error).message).split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 120) ?? 'failed';
+          console.error(`  ${stack.name} failed: ${(error as Error).message.slice(-2000)}`);
+        }
       });
       console.error(`  round ${round + 1}: alone ${millis(alone[round])}, no-op ${millis(noop[round])}, replay ${millis(replay[round])}, plugin ${millis(plugin[round])}`);
     }
@@ -374,6 +381,7 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
         nxAlone: median(anchorTimes[i].alone),
         plugin: median(anchorTimes[i].plugin),
         projects: anchorTimes[i].projects,
+        failure: anchorTimes[i].failure,
       })),
     };
   } finally {
@@ -421,7 +429,7 @@ console.log(
       seconds(r.plugin - r.nxAlone),
       seconds(r.plugin - r.noop),
       seconds(r.plugin - r.replay),
-      ...r.anchors.map((a) => `${seconds(a.plugin - a.nxAlone)} (${a.projects})`),
+      ...r.anchors.map((a) => (a.failure ? `failed: ${a.failure}` : `${seconds(a.plugin - a.nxAlone)} (${a.projects})`)),
       seconds(r.cargoMetadata),
     ]),
   ),
