@@ -33,7 +33,7 @@ describe('affected: exactly what a change touches', () => {
 
   const revert = () => {
     ws.git(['checkout', '--', '.']);
-    ws.git(['clean', '-fdq', '--', 'api', 'worker', 'shared', 'lonely', 'plain']);
+    ws.git(['clean', '-fdq', '--', 'api', 'worker', 'shared', 'lonely', 'plain', 'fresh']);
   };
 
   beforeAll(() => {
@@ -62,6 +62,7 @@ describe('affected: exactly what a change touches', () => {
     ws.write('worker/Cargo.toml', ws.read('worker/Cargo.toml').replace('[dependencies]\n', '[dependencies]\nitoa = "1"\n'));
     run('cargo', ['update', '-p', 'itoa', '--precise', '1.0.14'], { cwd: ws.root, quiet: true });
     useBaseImages(ws, { RUST_IMAGE: STAND_IN_RUST_IMAGE });
+    ws.write('README.md', '# affected\n');
     ws.git(['add', '-A']);
     ws.git(['commit', '-qm', 'two services, a shared library, a lonely crate']);
   });
@@ -134,6 +135,49 @@ describe('affected: exactly what a change touches', () => {
       expect(affected('test')).toEqual(['api', 'testkit']);
       expect(affected('docker-build')).toEqual([]);
       expect(runAffected('docker-build').output).toContain('No tasks were run');
+    } finally {
+      revert();
+    }
+  });
+
+  const CRATES = ['api', 'lonely', 'plain', 'shared', 'testkit', 'worker'];
+
+  it('a change to the root [workspace.dependencies] reaches every crate of the Cargo workspace', () => {
+    const root = ws.read('Cargo.toml');
+    ws.write(
+      'Cargo.toml',
+      root.includes('[workspace.dependencies]\n')
+        ? root.replace('[workspace.dependencies]\n', '[workspace.dependencies]\nitoa = "1"\n')
+        : `${root}\n[workspace.dependencies]\nitoa = "1"\n`,
+    );
+    try {
+      for (const target of ['build', 'test', 'lint']) expect([target, affected(target)]).toEqual([target, CRATES]);
+      expect(affected('docker-build')).toEqual(['api', 'plain', 'worker']);
+    } finally {
+      revert();
+    }
+  });
+
+  it('a new member is a project with affected tasks, and so is the crate that starts using it', () => {
+    ws.write('fresh/Cargo.toml', '[package]\nname = "fresh"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n');
+    ws.write('fresh/src/lib.rs', 'pub fn fresh() -> u8 {\n    1\n}\n');
+    ws.write('Cargo.toml', ws.read('Cargo.toml').replace(/members = \[/, 'members = ["fresh", '));
+    ws.write('worker/Cargo.toml', ws.read('worker/Cargo.toml').replace('[dependencies]\n', '[dependencies]\nfresh = { path = "../fresh" }\n'));
+    try {
+      const graph = JSON.parse(ws.nx(['graph', '--file=stdout']).stdout);
+      expect(graph.graph.dependencies.worker.map((d: any) => d.target)).toContain('fresh');
+      expect(affected('build')).toEqual(expect.arrayContaining(['fresh', 'worker']));
+      expect(affected('test')).toEqual(expect.arrayContaining(['fresh', 'worker']));
+      expect(affected('docker-build')).toContain('worker');
+    } finally {
+      revert();
+    }
+  });
+
+  it('a README edit at the root reaches no cargo or docker task', () => {
+    ws.write('README.md', `# affected\n\nEdited ${Date.now()}.\n`);
+    try {
+      for (const target of ['build', 'test', 'lint', 'docker-build']) expect([target, affected(target)]).toEqual([target, []]);
     } finally {
       revert();
     }

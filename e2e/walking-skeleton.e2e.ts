@@ -90,7 +90,9 @@ describe('walking skeleton: nx g to a healthy container', () => {
     }
     expect(project.targets['docker-build'].cache).toBe(true);
     expect(project.targets['docker-run'].continuous).toBe(true);
-    expect(project.targets.build.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock']));
+    // What Nx resolves the build's inputs to: the crate's files and the Cargo root files.
+    const inputs = JSON.parse(ws.nx(['show', 'target', 'inputs', 'api:build', '--json']).stdout);
+    expect(inputs.files).toEqual(expect.arrayContaining(['Cargo.toml', 'Cargo.lock', 'api/Cargo.toml', 'api/src/main.rs']));
   });
 
   it('builds, tests and lints with cargo', () => {

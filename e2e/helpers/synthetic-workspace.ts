@@ -69,11 +69,14 @@ export function writeSyntheticWorkspace(root: string, options: SyntheticOptions)
 
   const sections = dirs.map(() => ({ dependencies: [] as Dep[], 'dev-dependencies': [] as Dep[], 'build-dependencies': [] as Dep[], "target.'cfg(unix)'.dependencies": [] as Dep[] }));
   const rel = (from: number, to: number) => posix.relative(dirs[from], dirs[to]);
+  // Services depend on libraries (one on another service too: Cargo ignores a dependency
+  // on a crate without a library, with a warning).
+  const firstService = names.findIndex((name) => name.startsWith('svc-'));
   for (let i = 3; i < n; i++) {
     const count = 1 + Math.floor(rand() * 3);
     const used = new Set<number>();
     for (let k = 0; k < count; k++) {
-      const j = Math.floor(rand() * i);
+      const j = Math.floor(rand() * (firstService > 0 ? Math.min(i, firstService) : i));
       if (used.has(j)) continue;
       used.add(j);
       const roll = rand();
@@ -95,6 +98,9 @@ export function writeSyntheticWorkspace(root: string, options: SyntheticOptions)
   // Every crate reaches lib-1 at least once, so the implicit member is always reached.
   const mentions = (i: number, key: string) => Object.values(sections[i]).some((deps) => deps.some((d) => d.key === key));
   if (!mentions(3, names[1])) sections[3].dependencies.push({ key: names[1], spec: `{ path = "${rel(3, 1)}" }` });
+  if (firstService > 0 && firstService + 1 < n) {
+    sections[firstService + 1].dependencies.push({ key: names[firstService], spec: `{ path = "${rel(firstService + 1, firstService)}" }` });
+  }
   // A dev-only cycle, which Cargo allows: lib-4 dev-depends on a crate that depends on it.
   const cyclic = Math.min(n - 1, 5);
   if (!mentions(cyclic, names[4])) sections[cyclic].dependencies.push({ key: names[4], spec: `{ path = "${rel(cyclic, 4)}" }` });

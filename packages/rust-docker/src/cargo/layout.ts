@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * Memoized questions about crate folders on disk. Inference asks the same few of every
@@ -15,9 +15,10 @@ export class FolderListings {
 
   /** Whether `relativePath` exists under the workspace-relative folder `dir`. */
   has(dir: string, relativePath: string): boolean {
-    const key = posix.join(dir === '.' ? '' : dir, relativePath);
+    // Plain concatenation: both parts are normalized, and path.join is most of the cost here.
+    const key = dir === '.' || dir === '' ? relativePath : relativePath === '.' ? dir : `${dir}/${relativePath}`;
     let found = this.exists.get(key);
-    if (found === undefined) this.exists.set(key, (found = existsSync(join(this.root, key))));
+    if (found === undefined) this.exists.set(key, (found = existsSync(`${this.root}/${key}`)));
     return found;
   }
 

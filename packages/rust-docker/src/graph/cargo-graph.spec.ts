@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, pkg, removeDir, writeFiles } from '../testing/fixtures';
-import { analyzeCargo, externalsFor, productionClosure, summarizeLock, testClosure, workspaceDataDirectory } from './cargo-graph';
+import { analyzeCargo, directProductionDependencies, summarizeLock, workspaceDataDirectory } from './cargo-graph';
 
 const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 const GIT = 'git+https://github.com/serde-rs/serde?rev=abc#abc';
@@ -84,22 +84,38 @@ describe('analyzeCargo', () => {
     expect(api.all).toEqual([expect.stringMatching(/^cargo:serde@/), 'cargo:tokio@1.41.0']);
   });
 
-  it('gives the production and test closures and their external crates', () => {
-    const graph = analyzeCargo(root, files);
-    expect(productionClosure(graph, 'api').sort()).toEqual(['api', 'core']);
-    expect(testClosure(graph, 'api').sort()).toEqual(['api', 'core']);
-    expect(externalsFor(graph, 'api', productionClosure(graph, 'api'), false)).toEqual(['cargo:itoa@1.0.11', 'cargo:tokio@1.41.0']);
-    expect(externalsFor(graph, 'api', testClosure(graph, 'api'), true)).toEqual(['cargo:itoa@1.0.11', expect.stringMatching(/^cargo:serde@/), 'cargo:tokio@1.41.0']);
+  it('gives the crates a crate names in its normal and build dependencies, never its dev-dependencies', () => {
+    writeFiles(root, {
+      'Cargo.toml': '[workspace]\nmembers = ["api", "core", "testkit"]\n',
+      'api/Cargo.toml': pkg('api', '[dependencies]\ncore = { path = "../core" }\n\n[build-dependencies]\ncore = { path = "../core" }\n\n[dev-dependencies]\ntestkit = { path = "../testkit" }'),
+      'testkit/Cargo.toml': pkg('testkit', '[dependencies]\ncore = { path = "../core" }'),
+      'testkit/src/lib.rs': '',
+    });
+    const graph = analyzeCargo(root, [...files, 'testkit/Cargo.toml']);
+    expect(directProductionDependencies(graph, 'api')).toEqual(['core']);
+    expect(directProductionDependencies(graph, 'testkit')).toEqual(['core']);
+    expect(directProductionDependencies(graph, 'core')).toEqual([]);
   });
 
-  it('keeps its cache in the workspace data folder', () => {
+  it('keeps its cache in the workspace data folder, written once the call has returned', async () => {
     analyzeCargo(root, files);
-    expect(existsSync(join(workspaceDataDirectory(root), 'rust-docker-cargo.json'))).toBe(true);
+    const cacheFile = join(workspaceDataDirectory(root), 'rust-docker-cargo.json');
+    expect(existsSync(cacheFile)).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(existsSync(cacheFile)).toBe(true);
   });
 
   it('sees a changed manifest on the next call', () => {
     expect(analyzeCargo(root, files).model.dependencies).toHaveLength(1);
     writeFiles(root, { 'api/Cargo.toml': pkg('api', '[dependencies]\ntokio = "1"') });
+    expect(analyzeCargo(root, files).model.dependencies).toHaveLength(0);
+  });
+
+  it('hands createDependencies the graph createNodes just built for the same manifests, without reading them again', () => {
+    const built = analyzeCargo(root, files);
+    writeFiles(root, { 'api/Cargo.toml': pkg('api', '[dependencies]\ntokio = "1"') });
+    expect(analyzeCargo(root, files, { reuse: true })).toBe(built);
+    expect(analyzeCargo(root, files.slice(0, 3), { reuse: true })).not.toBe(built);
     expect(analyzeCargo(root, files).model.dependencies).toHaveLength(0);
   });
 

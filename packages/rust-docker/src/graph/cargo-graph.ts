@@ -1,13 +1,12 @@
-import { logger } from '@nx/devkit';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
+import { warn } from './log';
 import { isExternal, lockGraph } from '../cargo/lockfile';
 import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
-import { isRecord } from '../safety/state-file';
-import { buildWorkspaceModel, CARGO_ROOT_FILES, dependencyClosure, outgoing, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
+import { buildWorkspaceModel, CARGO_ROOT_FILES, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
 
 /**
  * The Cargo side of the Nx graph, computed from manifests and lockfiles alone (no cargo
@@ -77,6 +76,8 @@ export function workspaceDataDirectory(workspaceRoot: string): string {
   return process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 function cachePath(workspaceRoot: string): string {
   return join(workspaceDataDirectory(workspaceRoot), 'rust-docker-cargo.json');
 }
@@ -104,10 +105,10 @@ function readCache(workspaceRoot: string): CacheFile {
     if (cache.format !== CACHE_FORMAT || cache.plugin !== PLUGIN_VERSION) return emptyCache();
     if (!isRecord(cache.manifests) || !isRecord(cache.locks)) throw new Error('not the shape this version writes');
     const dropped = dropOddEntries(cache.manifests, isManifestEntry) + dropOddEntries(cache.locks, isLockEntry);
-    if (dropped) logger.warn(`@org/rust-docker: ${dropped} entr${dropped === 1 ? 'y' : 'ies'} of the graph cache ${file} had an odd shape; discarded, they will be rebuilt.`);
+    if (dropped) warn(`@org/rust-docker: ${dropped} entr${dropped === 1 ? 'y' : 'ies'} of the graph cache ${file} had an odd shape; discarded, they will be rebuilt.`);
     return cache;
   } catch (error) {
-    logger.warn(`@org/rust-docker: the graph cache ${file} is unreadable (${(error as Error).message.split('\n')[0]}); discarded, it will be rebuilt.`);
+    warn(`@org/rust-docker: the graph cache ${file} is unreadable (${(error as Error).message.split('\n')[0]}); discarded, it will be rebuilt.`);
     return emptyCache();
   }
 }
@@ -152,6 +153,35 @@ function writeCache(workspaceRoot: string, cache: CacheFile): void {
   } catch {
     // A read-only workspace still gets a graph, just not a cached one.
   }
+}
+
+const pendingWrites = new Map<string, CacheFile>();
+
+/**
+ * Writes the cache once the current call has returned: Nx merges what createNodes returned
+ * meanwhile (in its own process), so writing it is not part of the graph's wait.
+ */
+function scheduleCacheWrite(workspaceRoot: string, cache: CacheFile): void {
+  if (pendingWrites.has(workspaceRoot)) return;
+  pendingWrites.set(workspaceRoot, cache);
+  setImmediate(() => {
+    pendingWrites.delete(workspaceRoot);
+    writeCache(workspaceRoot, cache);
+  });
+}
+
+/**
+ * Parsed manifests and lockfiles per workspace, kept in memory for the life of the plugin
+ * worker: the file on disk is read once per process, and an edit re-parses only the edited
+ * file. (Nx 24 starts a new worker for each graph computation of a plugin that has only
+ * graph hooks, daemon or not, so it is the disk cache that carries over between them.)
+ */
+const caches = new Map<string, CacheFile>();
+
+function cacheOf(workspaceRoot: string): CacheFile {
+  let cache = caches.get(workspaceRoot);
+  if (!cache) caches.set(workspaceRoot, (cache = readCache(workspaceRoot)));
+  return cache;
 }
 
 /** Returns the cached entry when the file is unchanged, else reads it and calls `parse`. */
@@ -239,10 +269,10 @@ function classifyExternals(crate: Crate, model: CargoWorkspaceModel, direct: str
 
 /**
  * The last graph this process computed, with the stamps of the files it came from. Nx runs
- * createNodes and createDependencies in the same plugin worker, and the daemon keeps that
- * worker between graph computations; every call re-checks the stamps, so it is never stale.
+ * createNodes and createDependencies of a graph computation in the same plugin worker;
+ * every call but createDependencies' re-checks the stamps, so it is never stale.
  */
-let lastGraph: { key: string; stamped: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
+let lastGraph: { files: string; key: string; stamped: string[]; graph: CargoGraph; libraries: Map<string, boolean> } | undefined;
 
 type FileStat = { size: number; mtimeMs: number } | undefined;
 
@@ -250,7 +280,7 @@ type FileStat = { size: number; mtimeMs: number } | undefined;
 function statAll(workspaceRoot: string, files: string[]): Map<string, FileStat> {
   const stats = new Map<string, FileStat>();
   for (const file of files) {
-    const stat = statSync(join(workspaceRoot, file), { throwIfNoEntry: false });
+    const stat = statSync(`${workspaceRoot}/${file}`, { throwIfNoEntry: false });
     stats.set(file, stat && { size: stat.size, mtimeMs: stat.mtimeMs });
   }
   return stats;
@@ -260,9 +290,16 @@ function stampKey(stats: Map<string, FileStat>): string {
   return [...stats].map(([file, stat]) => (stat ? `${file}:${stat.size}:${stat.mtimeMs}` : `${file}:-`)).join('\n');
 }
 
-/** Reads (or reuses) every manifest and lockfile and builds the Cargo graph. */
-export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph {
+/**
+ * Reads (or reuses) every manifest and lockfile and builds the Cargo graph. With `reuse`,
+ * the graph last built from the same manifests is returned without looking at the disk:
+ * createDependencies asks right after createNodes built it, in the same graph computation
+ * (a file that changes since makes Nx compute the graph again).
+ */
+export function analyzeCargo(workspaceRoot: string, files: string[], options: { reuse?: boolean } = {}): CargoGraph {
   const manifestFiles = [...files].sort();
+  const fileList = `${workspaceRoot}\n${manifestFiles.join('\n')}`;
+  if (options.reuse && lastGraph?.files === fileList) return lastGraph.graph;
   const manifestStats = statAll(workspaceRoot, manifestFiles);
   const manifestKey = `${workspaceRoot}\n${stampKey(manifestStats)}`;
   const listings = new FolderListings(workspaceRoot);
@@ -272,13 +309,14 @@ export function analyzeCargo(workspaceRoot: string, files: string[]): CargoGraph
     // A crate that gained or lost src/lib.rs changes which dependencies Cargo honours.
     [...lastGraph.libraries].every(([dir, had]) => libraryOnDisk(listings)(lastGraph!.graph.model.crates.get(dir)!) === had)
   ) {
+    lastGraph.files = fileList;
     return lastGraph.graph;
   }
   const libraries = new Map<string, boolean>();
   const graph = analyzeFromFiles(workspaceRoot, manifestStats, listings, libraries);
   // Lockfiles, toolchain files and Cargo configs: adding or removing one changes the targets.
   const stamped = [...graph.cargoRoots].flatMap((root) => CARGO_ROOT_FILES.filter((f) => f !== 'Cargo.toml').map((f) => posix.join(root === '.' ? '' : root, f)));
-  lastGraph = { key: `${manifestKey}\n${stampKey(statAll(workspaceRoot, stamped))}`, stamped, graph, libraries };
+  lastGraph = { files: fileList, key: `${manifestKey}\n${stampKey(statAll(workspaceRoot, stamped))}`, stamped, graph, libraries };
   return graph;
 }
 
@@ -288,7 +326,7 @@ function analyzeFromFiles(
   listings: FolderListings,
   libraries: Map<string, boolean>,
 ): CargoGraph {
-  const cache = readCache(workspaceRoot);
+  const cache = cacheOf(workspaceRoot);
   let dirty = false;
   const manifests: CargoManifest[] = [];
   const errors: ManifestError[] = [];
@@ -296,7 +334,7 @@ function analyzeFromFiles(
   for (const [file, stat] of manifestStats) {
     seen.add(file);
     if (!stat) continue; // gone since Nx listed it: the next graph drops it
-    const { entry, changed } = cached(cache.manifests, file, join(workspaceRoot, file), stat, (text, stamp) => {
+    const { entry, changed } = cached(cache.manifests, file, `${workspaceRoot}/${file}`, stat, (text, stamp) => {
       // Vendored crates (cargo vendor output) carry a checksum file; they are not workspace crates.
       if (listings.has(posix.dirname(file), '.cargo-checksum.json')) return { ...stamp, vendored: true };
       try {
@@ -324,7 +362,14 @@ function analyzeFromFiles(
   const externalNodes: Record<string, ExternalCrate> = {};
   const externalEdges: Record<string, string[]> = {};
   const externals = new Map<string, CrateExternals>();
-  const roots = new Set([...model.crates.values()].map((c) => c.workspaceDir ?? c.dir));
+  const cratesByRoot = new Map<string, Crate[]>();
+  for (const crate of model.crates.values()) {
+    const root = crate.workspaceDir ?? crate.dir;
+    const list = cratesByRoot.get(root);
+    if (list) list.push(crate);
+    else cratesByRoot.set(root, [crate]);
+  }
+  const roots = new Set(cratesByRoot.keys());
   const seenLocks = new Set<string>();
   for (const root of roots) {
     const lockFile = posix.join(root === '.' ? '' : root, 'Cargo.lock');
@@ -336,8 +381,7 @@ function analyzeFromFiles(
     dirty ||= changed;
     Object.assign(externalNodes, entry.summary.nodes);
     Object.assign(externalEdges, entry.summary.edges);
-    for (const crate of model.crates.values()) {
-      if ((crate.workspaceDir ?? crate.dir) !== root) continue;
+    for (const crate of cratesByRoot.get(root)!) {
       const direct = entry.summary.localDeps[crate.name] ?? [];
       externals.set(crate.dir, classifyExternals(crate, model, direct, entry.summary.nodes));
     }
@@ -348,7 +392,7 @@ function analyzeFromFiles(
       dirty = true;
     }
   }
-  if (dirty) writeCache(workspaceRoot, cache);
+  if (dirty) scheduleCacheWrite(workspaceRoot, cache);
   const rootFiles = new Map<string, string[]>();
   for (const root of roots) {
     rootFiles.set(root, CARGO_ROOT_FILES.filter((f) => listings.has(root, f)));
@@ -356,30 +400,24 @@ function analyzeFromFiles(
   return { model, errors, externalNodes, externalEdges, externals, cargoRoots: roots, rootFiles };
 }
 
-const productionClosures = new WeakMap<CargoGraph, Map<string, string[]>>();
+const productionDependencies = new WeakMap<CargoGraph, Map<string, string[]>>();
 
-/** Crate folders whose files and external crates can change what `dir` builds into. */
-export function productionClosure(graph: CargoGraph, dir: string): string[] {
-  let memo = productionClosures.get(graph);
-  if (!memo) productionClosures.set(graph, (memo = new Map()));
-  let closure = memo.get(dir);
-  if (!closure) memo.set(dir, (closure = dependencyClosure(graph.model, dir, ['normal', 'build'])));
-  return closure;
-}
-
-/** The same for its tests: its dev-dependencies too, and what those are built from. */
-export function testClosure(graph: CargoGraph, dir: string): string[] {
-  const direct = (outgoing(graph.model).get(dir) ?? []).map((d) => d.to);
-  return [...new Set([dir, ...direct.flatMap((d) => productionClosure(graph, d))])];
-}
-
-/** External nodes to hash for a target that compiles the given closure. */
-export function externalsFor(graph: CargoGraph, dir: string, closure: string[], includeDev: boolean): string[] {
-  const out = new Set<string>();
-  for (const d of closure) {
-    const ext = graph.externals.get(d);
-    if (!ext) continue;
-    for (const node of includeDev && d === dir ? ext.all : ext.production) out.add(node);
+/**
+ * Folders of the crates `dir` names in its normal and build dependencies (target-specific
+ * ones included), never its dev-dependencies: what its build compiles besides itself.
+ * Nx follows the rest of the closure itself (see targets.ts).
+ */
+export function directProductionDependencies(graph: CargoGraph, dir: string): string[] {
+  let byCrate = productionDependencies.get(graph);
+  if (!byCrate) {
+    byCrate = new Map();
+    for (const dep of graph.model.dependencies) {
+      if (dep.kind === 'dev' || dep.from === dep.to) continue;
+      const list = byCrate.get(dep.from);
+      if (!list) byCrate.set(dep.from, [dep.to]);
+      else if (!list.includes(dep.to)) list.push(dep.to);
+    }
+    productionDependencies.set(graph, byCrate);
   }
-  return [...out].sort();
+  return byCrate.get(dir) ?? [];
 }

@@ -1,4 +1,4 @@
-import { logger, type CreateNodesResult, type ProjectConfiguration } from '@nx/devkit';
+import type { CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
 import { makeTempDir, pkg, removeDir, writeFiles } from '../testing/fixtures';
 import { analyzeCargo } from './cargo-graph';
 import { CARGO_MANIFEST_GLOB, createNodes, crateFacts } from './create-nodes';
@@ -50,7 +50,7 @@ describe('createNodes', () => {
     });
   });
   afterAll(() => removeDir(root));
-  beforeEach(() => (warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined)));
+  beforeEach(() => (warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)));
   afterEach(() => warn.mockRestore());
 
   const run = async (list = files, options?: Record<string, string>) => {
@@ -97,9 +97,8 @@ describe('createNodes', () => {
     expect(api.targets!['docker-build'].inputs).toEqual([
       'production',
       { input: 'production', projects: ['rust-core'] },
-      '{workspaceRoot}/Cargo.toml',
-      '{workspaceRoot}/Cargo.lock',
-      '{workspaceRoot}/rust-toolchain.toml',
+      { input: 'production', projects: ['rust-core'], dependencies: true },
+      'cargoRoot',
       { externalDependencies: ['cargo:itoa@1.0.11'] },
       '{workspaceRoot}/.dockerignore',
       { dependentTasksOutputFiles: '**/*' },
@@ -112,9 +111,11 @@ describe('createNodes', () => {
     const results = await run();
     for (const file of ['services/api/Cargo.toml', 'services/worker/Cargo.toml', 'libs/core/Cargo.toml']) {
       const project = projectOf(results.get(file));
+      expect(project.namedInputs?.cargoRoot).toEqual(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock', '{workspaceRoot}/rust-toolchain.toml']);
       for (const target of ['build', 'test', 'lint', 'deps', 'docker-build']) {
         if (!project.targets![target]) continue;
-        expect([project.name, target, project.targets![target].inputs]).toEqual([project.name, target, expect.arrayContaining(['{workspaceRoot}/Cargo.lock'])]);
+        const inputs = project.targets![target].inputs;
+        expect([project.name, target, inputs?.includes('cargoRoot') || inputs?.includes('{workspaceRoot}/Cargo.lock')]).toEqual([project.name, target, true]);
       }
     }
   });
@@ -191,7 +192,7 @@ describe('createNodes for compose.yaml', () => {
   beforeEach(() => {
     root = makeTempDir();
     writeFiles(root, crates);
-    warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   });
   afterEach(() => {
     warn.mockRestore();
@@ -323,7 +324,7 @@ describe('crateFacts', () => {
   });
   afterAll(() => removeDir(root));
 
-  it('reads bins, the Cargo root files of the workspace, the closures and the Dockerfile facts', () => {
+  it('reads bins, the Cargo root files of the workspace, the direct dependencies and the Dockerfile facts', () => {
     const graph = analyzeCargo(root, ['rust/Cargo.toml', 'rust/api/Cargo.toml', 'rust/core/Cargo.toml']);
     expect(crateFacts(root, graph.model.crates.get('rust/api')!, graph)).toEqual({
       name: 'api',
@@ -335,10 +336,35 @@ describe('crateFacts', () => {
       cargoRootFiles: ['Cargo.toml', '.cargo/config.toml'],
       hasLockfile: false,
       productionDeps: ['core'],
-      testDeps: ['core'],
       productionExternals: [],
-      testExternals: [],
       docker: { port: undefined, hasDockerignore: false },
     });
+  });
+});
+
+describe('the size of what createNodes returns', () => {
+  /** A chain of crates, each depending on the one before: the last one's closure is all of them. */
+  const chain = async (length: number) => {
+    const root = makeTempDir();
+    try {
+      const members = Array.from({ length }, (_, i) => `c${i}`);
+      const files: Record<string, string> = {
+        'Cargo.toml': `[workspace]\nmembers = [${members.map((m) => `"${m}"`).join(', ')}]\n`,
+      };
+      for (const [i, m] of members.entries()) {
+        files[`${m}/Cargo.toml`] = pkg(m, i ? `[dependencies]\nc${i - 1} = { path = "../c${i - 1}" }\n\n[dev-dependencies]\nc0 = { path = "../c0" }` : '');
+        files[`${m}/src/lib.rs`] = '';
+      }
+      writeFiles(root, files);
+      const results = await createNodes[1](['Cargo.toml', ...members.map((m) => `${m}/Cargo.toml`)], undefined, { workspaceRoot: root, nxJsonConfiguration: {} });
+      const last = results.find(([file]) => file === `c${length - 1}/Cargo.toml`)![1];
+      return JSON.stringify(last).replace(new RegExp(`c${length - 1}|c${length - 2}`, 'g'), 'cN');
+    } finally {
+      removeDir(root);
+    }
+  };
+
+  it('is the same for a crate at the end of a chain of 3 crates or of 80: nothing grows with its closure', async () => {
+    expect(await chain(80)).toEqual(await chain(3));
   });
 });

@@ -1,20 +1,41 @@
-import { logger, type CreateNodes, type CreateNodesResult, type ProjectGraphExternalNode } from '@nx/devkit';
-import { readFileSync } from 'node:fs';
+import type { CreateNodes, CreateNodesResult, ProjectGraphExternalNode } from '@nx/devkit';
+import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { binaryNames } from '../cargo/manifest';
 import type { Crate } from '../cargo/workspace';
-import { exposedPort } from '../docker/dockerfile';
-import { analyzeCargo, externalsFor, productionClosure, testClosure, type CargoGraph } from './cargo-graph';
-import { composeServices } from '../compose/compose-file';
-import { composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type RustDockerPluginOptions } from './targets';
+import { analyzeCargo, directProductionDependencies, type CargoGraph } from './cargo-graph';
+import { warn } from './log';
+import { composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type NormalizedPluginOptions, type RustDockerPluginOptions } from './targets';
 import { addReleasePublishTarget } from '../release/publish-target';
 
 /** Every Cargo manifest, and the compose files services add themselves to. */
 export const CARGO_MANIFEST_GLOB = '**/{Cargo.toml,compose.yaml}';
 
+export function isManifest(file: string): boolean {
+  return file === 'Cargo.toml' || file.endsWith('/Cargo.toml');
+}
+
 export function projectName(crate: Crate): string {
   return crate.manifest.nx.name ?? crate.name;
+}
+
+/**
+ * The port a Dockerfile EXPOSEs, read again only when the file changed. The parser lives
+ * with the Dockerfile template, which the graph loads only for crates that have one.
+ */
+const exposedPorts = new Map<string, { size: number; mtimeMs: number; port?: number }>();
+
+function dockerfilePort(absPath: string): number | undefined {
+  const stat = statSync(absPath, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  const known = exposedPorts.get(absPath);
+  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.port;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { exposedPort } = require('../docker/dockerfile') as typeof import('../docker/dockerfile');
+  const port = exposedPort(readFileSync(absPath, 'utf8'));
+  exposedPorts.set(absPath, { size: stat.size, mtimeMs: stat.mtimeMs, port });
+  return port;
 }
 
 /** Reads what inference needs from a crate's folder on disk and from the Cargo graph. */
@@ -26,9 +47,6 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
   );
   const cargoRoot = crate.workspaceDir ?? crate.dir;
   const rootFiles = graph.rootFiles.get(cargoRoot) ?? [];
-  const names = (dirs: string[]) => dirs.filter((d) => d !== crate.dir).map((d) => projectName(graph.model.crates.get(d)!)).sort();
-  const production = productionClosure(graph, crate.dir);
-  const tests = testClosure(graph, crate.dir);
   const facts: CrateFacts = {
     name: projectName(crate),
     packageName: crate.name,
@@ -39,14 +57,14 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
     // Already in CARGO_ROOT_FILES order: the graph lists them that way.
     cargoRootFiles: rootFiles,
     hasLockfile: rootFiles.includes('Cargo.lock'),
-    productionDeps: names(production),
-    testDeps: names(tests),
-    productionExternals: externalsFor(graph, crate.dir, production, false),
-    testExternals: externalsFor(graph, crate.dir, tests, true),
+    productionDeps: directProductionDependencies(graph, crate.dir)
+      .map((dir) => projectName(graph.model.crates.get(dir)!))
+      .sort(),
+    productionExternals: [...(graph.externals.get(crate.dir)?.production ?? [])].sort(),
   };
   if (bins.length && listings.has(crate.dir, 'Dockerfile')) {
     facts.docker = {
-      port: exposedPort(readFileSync(join(workspaceRoot, crate.dir, 'Dockerfile'), 'utf8')),
+      port: dockerfilePort(join(workspaceRoot, crate.dir, 'Dockerfile')),
       hasDockerignore: listings.has(cargoRoot, '.dockerignore'),
     };
   }
@@ -54,10 +72,10 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
 }
 
 export function logWarnings(graph: CargoGraph, manifestCount: number): void {
-  for (const error of graph.errors) logger.warn(`@org/rust-docker: ${error.message} (the rest of the graph still loads)`);
-  for (const w of graph.model.warnings) logger.warn(`@org/rust-docker: ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+  for (const error of graph.errors) warn(`@org/rust-docker: ${error.message} (the rest of the graph still loads)`);
+  for (const w of graph.model.warnings) warn(`@org/rust-docker: ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
   if (manifestCount > 0 && graph.model.crates.size === 0) {
-    logger.warn(`@org/rust-docker: ${manifestCount} Cargo.toml file(s) found but no crate could be read; see the warnings above.`);
+    warn(`@org/rust-docker: ${manifestCount} Cargo.toml file(s) found but no crate could be read; see the warnings above.`);
   }
 }
 
@@ -78,8 +96,11 @@ function composeProject(
   file: string,
   services: Map<string, string>,
   graph: CargoGraph,
-  options: ReturnType<typeof normalizePluginOptions>,
+  options: NormalizedPluginOptions,
 ): CreateNodesResult {
+  // Loaded only when there is a compose file: the YAML parser is most of the plugin's code.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { composeServices } = require('../compose/compose-file') as typeof import('../compose/compose-file');
   let entries: ReturnType<typeof composeServices>;
   try {
     entries = composeServices(readFileSync(join(workspaceRoot, file), 'utf8'));
@@ -110,13 +131,13 @@ export const createNodes: CreateNodes<RustDockerPluginOptions> = [
   CARGO_MANIFEST_GLOB,
   (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
-    const manifests = files.filter((f) => posix.basename(f) === 'Cargo.toml');
+    const manifests = files.filter(isManifest);
     const graph = analyzeCargo(context.workspaceRoot, manifests);
     logWarnings(graph, manifests.length);
     const listings = new FolderListings(context.workspaceRoot);
     const services = new Map<string, string>();
     const results: Array<readonly [string, CreateNodesResult]> = files.map((file) => {
-      if (posix.basename(file) !== 'Cargo.toml') return [file, {}] as const;
+      if (!isManifest(file)) return [file, {}] as const;
       const crate = graph.model.crates.get(posix.dirname(file));
       if (!crate || crate.manifest.file !== file) return [file, {}] as const;
       const facts = crateFacts(context.workspaceRoot, crate, graph, listings);

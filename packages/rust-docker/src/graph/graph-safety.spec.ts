@@ -1,9 +1,9 @@
-import { logger, type CreateNodesResult } from '@nx/devkit';
+import type { CreateNodesResult } from '@nx/devkit';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, pkg, removeDir, writeFiles } from '../testing/fixtures';
 import { workspaceDataDirectory } from './cargo-graph';
-import { createNodes } from './create-nodes';
+import type * as CreateNodesModule from './create-nodes';
 
 /** The graph in a real repository: names that are not names, clashes, a broken cache. */
 describe('the graph with odd names and a broken cache', () => {
@@ -13,7 +13,7 @@ describe('the graph with odd names and a broken cache', () => {
   beforeEach(() => {
     root = makeTempDir();
     warnings = [];
-    warn = jest.spyOn(logger, 'warn').mockImplementation((m) => void warnings.push(String(m)));
+    warn = jest.spyOn(console, 'warn').mockImplementation((m) => void warnings.push(String(m)));
   });
   afterEach(() => {
     warn.mockRestore();
@@ -21,7 +21,10 @@ describe('the graph with odd names and a broken cache', () => {
   });
 
   const projects = async (files: string[]) => {
+    // Required afresh after jest.resetModules(): a new plugin worker, which reads the cache from disk.
+    const { createNodes } = require('./create-nodes') as typeof CreateNodesModule;
     const results = await createNodes[1](files, undefined, { workspaceRoot: root, nxJsonConfiguration: {} });
+    await new Promise((resolve) => setImmediate(resolve)); // the graph cache is written once createNodes has returned
     return Object.fromEntries(
       results.flatMap(([, result]: readonly [string, CreateNodesResult]) => Object.values(result.projects ?? {}).map((p) => [p.root, (p as { name?: string }).name])),
     ) as Record<string, string>;
@@ -77,18 +80,21 @@ describe('the graph with odd names and a broken cache', () => {
     await projects(['api/Cargo.toml']);
     const good = JSON.parse(readFileSync(cache, 'utf8'));
 
+    jest.resetModules();
     writeFileSync(cache, '{"format": 2, "plugin": "x", "manif');
     writeFiles(root, { 'api/Cargo.toml': pkg('api', '# touched') });
     expect(await projects(['api/Cargo.toml'])).toEqual({ api: 'api' });
     expect(warnings).toEqual([expect.stringMatching(/^@org\/rust-docker: the graph cache .*rust-docker-cargo\.json is unreadable \(.+\); discarded, it will be rebuilt\.$/)]);
 
     warnings = [];
+    jest.resetModules();
     writeFileSync(cache, JSON.stringify({ ...good, manifests: { 'api/Cargo.toml': { size: 1, mtimeMs: 1, hash: 'x', manifest: { file: 5 } } }, locks: { 'Cargo.lock': null } }));
     writeFiles(root, { 'api/Cargo.toml': pkg('api', '# touched again') });
     expect(await projects(['api/Cargo.toml'])).toEqual({ api: 'api' });
     expect(warnings).toEqual([expect.stringMatching(/^@org\/rust-docker: 2 entries of the graph cache .* had an odd shape; discarded, they will be rebuilt\.$/)]);
 
     warnings = [];
+    jest.resetModules();
     writeFileSync(cache, JSON.stringify({ ...good, manifests: null }));
     writeFiles(root, { 'api/Cargo.toml': pkg('api', '# and again') });
     expect(await projects(['api/Cargo.toml'])).toEqual({ api: 'api' });

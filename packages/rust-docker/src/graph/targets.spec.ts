@@ -11,9 +11,7 @@ const service: CrateFacts = {
   cargoRootFiles: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml'],
   hasLockfile: true,
   productionDeps: ['rust-core'],
-  testDeps: ['fixtures', 'rust-core'],
   productionExternals: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'],
-  testExternals: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0', 'cargo:tower@0.5.1'],
   docker: { port: 8081, hasDockerignore: true },
 };
 
@@ -26,9 +24,7 @@ const library: CrateFacts = {
   cargoRootFiles: ['Cargo.toml'],
   hasLockfile: false,
   productionDeps: [],
-  testDeps: [],
   productionExternals: [],
-  testExternals: [],
 };
 
 const defaults = normalizePluginOptions(undefined);
@@ -164,32 +160,32 @@ describe('crateProject', () => {
     expect(targets['health-check']).toEqual(expect.objectContaining({ executor: '@org/rust-docker:health-check', dependsOn: ['docker-build'], options: { port: 8081 } }));
   });
 
-  it('builds from production files: its own, those of the crates it is built from, the root files, its external crates and the toolchain', () => {
+  it('builds from production files: its own, those of the crates its normal and build dependencies name and what they reach, the root files, its external crates and the toolchain', () => {
     expect(targets.build.inputs).toEqual([
       'production',
       { input: 'production', projects: ['rust-core'] },
-      '{workspaceRoot}/Cargo.toml',
-      '{workspaceRoot}/Cargo.lock',
-      '{workspaceRoot}/rust-toolchain.toml',
+      { input: 'production', projects: ['rust-core'], dependencies: true },
+      'cargoRoot',
       { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'] },
       { env: 'RUSTFLAGS' },
       { runtime: 'rustc --version' },
     ]);
   });
 
-  it('tests and lints from all its own files and the test closure, dev-dependencies included', () => {
-    const testInputs = [
-      'default',
-      { input: 'production', projects: ['fixtures', 'rust-core'] },
-      '{workspaceRoot}/Cargo.toml',
-      '{workspaceRoot}/Cargo.lock',
-      '{workspaceRoot}/rust-toolchain.toml',
-      { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0', 'cargo:tower@0.5.1'] },
-      { env: 'RUSTFLAGS' },
-      { runtime: 'rustc --version' },
-    ];
+  it('declares the Cargo root files once per project, as the named input cargoRoot', () => {
+    expect(project.namedInputs?.cargoRoot).toEqual(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock', '{workspaceRoot}/rust-toolchain.toml']);
+  });
+
+  it('tests and lints from all its own files and ^production: every crate and external crate the graph reaches, dev-dependencies included', () => {
+    const testInputs = ['default', '^production', 'cargoRoot', { externalDependencies: [] }, { env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }];
     expect(targets.test.inputs).toEqual(testInputs);
     expect(targets.lint.inputs).toEqual(testInputs);
+  });
+
+  it('names no crate of the closure, only the direct ones: the configuration does not grow with the workspace', () => {
+    const deep = crateProject({ ...service, productionDeps: ['a', 'b'] }, defaults);
+    const named = JSON.stringify(deep.targets).match(/"projects":\[[^\]]*\]/g);
+    expect(named).toEqual(['"projects":["a","b"]', '"projects":["a","b"]', '"projects":["a","b"]', '"projects":["a","b"]']);
   });
 
   it('makes the deps target depend on the lockfile and root manifest only', () => {
@@ -201,9 +197,8 @@ describe('crateProject', () => {
     expect(targets['docker-build'].inputs).toEqual([
       'production',
       { input: 'production', projects: ['rust-core'] },
-      '{workspaceRoot}/Cargo.toml',
-      '{workspaceRoot}/Cargo.lock',
-      '{workspaceRoot}/rust-toolchain.toml',
+      { input: 'production', projects: ['rust-core'], dependencies: true },
+      'cargoRoot',
       { externalDependencies: ['cargo:axum@0.8.1', 'cargo:tokio@1.41.0'] },
       '{workspaceRoot}/.dockerignore',
       { dependentTasksOutputFiles: '**/*' },
@@ -228,12 +223,13 @@ describe('crateProject', () => {
 
   it('lists no dependency input when the crate depends on no other crate', () => {
     const p = crateProject(library, defaults);
-    expect(p.targets!.build.inputs).toEqual(['production', '{workspaceRoot}/Cargo.toml', { externalDependencies: [] }, { env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }]);
+    expect(p.targets!.build.inputs).toEqual(['production', 'cargoRoot', { externalDependencies: [] }, { env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }]);
+    expect(p.namedInputs?.cargoRoot).toEqual(['{workspaceRoot}/Cargo.toml']);
   });
 
   it('points root files at a Cargo workspace in a subfolder', () => {
     const nested = crateProject({ ...service, root: 'rust/api', cargoRoot: 'rust', cargoRootFiles: ['Cargo.toml'] }, defaults);
-    expect(nested.targets!.build.inputs).toContain('{workspaceRoot}/rust/Cargo.toml');
+    expect(nested.namedInputs?.cargoRoot).toEqual(['{workspaceRoot}/rust/Cargo.toml']);
     expect(nested.targets!.deps.inputs).toEqual(['{workspaceRoot}/rust/Cargo.lock', '{workspaceRoot}/rust/Cargo.toml']);
     expect(nested.targets!['docker-build'].inputs).toContain('{workspaceRoot}/rust/.dockerignore');
   });

@@ -49,13 +49,13 @@ export interface CrateFacts {
   cargoRootFiles: string[];
   /** The Cargo workspace has a Cargo.lock. */
   hasLockfile: boolean;
-  /** Nx projects of the crates it is built from (normal and build dependencies, transitively). */
+  /**
+   * Nx projects of the crates its normal and build dependencies name directly (never its
+   * dev-dependencies). Nx follows the rest of the closure through the graph's edges.
+   */
   productionDeps: string[];
-  /** Nx projects its tests are built from (dev-dependencies too). */
-  testDeps: string[];
-  /** External crates (Cargo.lock nodes) its build uses directly; Nx follows their own edges. */
+  /** External crates (Cargo.lock nodes) its normal and build dependencies name directly. */
   productionExternals: string[];
-  testExternals: string[];
   /** Present when the crate has a Dockerfile: the port it EXPOSEs. */
   docker?: { port?: number; hasDockerignore: boolean };
 }
@@ -72,16 +72,31 @@ function outputPath(root: string, sub: string): string {
   return posix.join('dist', root, sub);
 }
 
-/** Inferred project configuration for one crate: cargo targets, and docker ones for services. */
+/** Named input of the files at the Cargo root that decide every build (see crateProject). */
+export const CARGO_ROOT_INPUT = 'cargoRoot';
+
+/**
+ * Inferred project configuration for one crate: cargo targets, and docker ones for services.
+ *
+ * Its size does not grow with the workspace: inputs name the crate's direct dependencies
+ * only, and Nx walks the rest of the graph when it hashes. A build hashes its own
+ * `production` files, those of the crates its normal and build dependencies name, and (by
+ * `dependencies: true`) `production` of everything those reach through the graph's
+ * edges, external crates included; the crate's own external crates are named, so Nx
+ * never hashes every external node (npm packages included) instead. Its own
+ * dev-dependencies never reach a build. Tests and lints hash `^production`: every crate
+ * and external crate reachable through any edge, dev ones included (the empty
+ * `externalDependencies` stops Nx from adding every external node; the edges bring the
+ * right ones). Nx's edges carry no kind when it hashes, so a dev-dependency of a
+ * dependency reaches a build too: a build may re-run when it did not have to, never the
+ * other way round.
+ */
 export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions): Omit<ProjectConfiguration, 'root'> & { root: string } {
-  const rootFiles = facts.cargoRootFiles.map((f) => workspaceFile(facts.cargoRoot, f));
-  const depsInput = (projects: string[]) => (projects.length ? [{ input: 'production', projects }] : []);
+  const deps = facts.productionDeps;
+  const upstream = deps.length ? [{ input: 'production', projects: deps }, { input: 'production', projects: deps, dependencies: true }] : [];
   const toolchain = [{ env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }];
-  // Dev-dependencies and their tests never change a build: builds hash the production
-  // closure only, tests and lints the test closure. Naming the external crates keeps npm
-  // packages out of Rust hashes (Nx hashes every external node otherwise).
-  const productionInputs = ['production', ...depsInput(facts.productionDeps), ...rootFiles, { externalDependencies: facts.productionExternals }];
-  const testInputs = ['default', ...depsInput(facts.testDeps), ...rootFiles, { externalDependencies: facts.testExternals }, ...toolchain];
+  const productionInputs = ['production', ...upstream, CARGO_ROOT_INPUT, { externalDependencies: facts.productionExternals }];
+  const testInputs = ['default', '^production', CARGO_ROOT_INPUT, { externalDependencies: [] }, ...toolchain];
   const cargoInputs = [...productionInputs, ...toolchain];
   const targets: Record<string, TargetConfiguration> = {};
 
@@ -102,11 +117,9 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     inputs: cargoInputs,
     outputs: facts.bins.length ? [`{workspaceRoot}/${outputPath(facts.root, 'bin')}`] : [],
     metadata: {
-      technologies: ['rust'],
       description: facts.bins.length
         ? `cargo build --release -p ${facts.packageName}; copies ${facts.bins.join(', ')} to ${outputPath(facts.root, 'bin')}`
         : `cargo build --release -p ${facts.packageName}`,
-      help: { command: 'cargo build --help', example: { options: { args: ['--features', 'metrics'] } } },
     },
   };
   targets[options.testTargetName] = {
@@ -115,11 +128,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     cache: true,
     inputs: testInputs,
     outputs: [],
-    metadata: {
-      technologies: ['rust'],
-      description: `cargo test -p ${facts.packageName}`,
-      help: { command: 'cargo test --help', example: { options: { toolArgs: ['health'] } } },
-    },
+    metadata: { description: `cargo test -p ${facts.packageName}` },
   };
   targets[options.lintTargetName] = {
     executor: `${PLUGIN}:cargo`,
@@ -127,11 +136,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     cache: true,
     inputs: testInputs,
     outputs: [],
-    metadata: {
-      technologies: ['rust'],
-      description: `cargo clippy -p ${facts.packageName} --all-targets -- -D warnings`,
-      help: { command: 'cargo clippy --help', example: { options: { toolArgs: ['-D', 'clippy::pedantic'] } } },
-    },
+    metadata: { description: `cargo clippy -p ${facts.packageName} --all-targets -- -D warnings` },
   };
 
   if (facts.hasLockfile) {
@@ -141,11 +146,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       // It prints what is resolved now; there is nothing to cache.
       cache: false,
       inputs: [workspaceFile(facts.cargoRoot, 'Cargo.lock'), workspaceFile(facts.cargoRoot, 'Cargo.toml')],
-      metadata: {
-        technologies: ['rust'],
-        description: `cargo tree -p ${facts.packageName}: the crate's resolved dependencies`,
-        help: { command: 'cargo tree --help', example: { options: { args: ['--invert', 'tokio'] } } },
-      },
+      metadata: { description: `cargo tree -p ${facts.packageName}: the crate's resolved dependencies` },
     };
   }
 
@@ -166,9 +167,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       inputs: dockerInputs,
       outputs: [`{workspaceRoot}/${outputPath(facts.root, 'docker')}`],
       metadata: {
-        technologies: ['docker'],
         description: `Build image ${facts.name}:latest from a pruned context (only this crate's dependency closure); cached by Nx, with the image record in ${outputPath(facts.root, 'docker')}/image.json`,
-        help: { command: 'docker build --help', example: { options: { tags: ['v1.2.3'], buildArgs: { RUST_IMAGE: 'rust:1.95-bookworm' } } } },
       },
     };
     targets[options.dockerRunTargetName] = {
@@ -177,9 +176,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       continuous: true,
       dependsOn: [options.dockerBuildTargetName],
       metadata: {
-        technologies: ['docker'],
         description: `Run ${facts.name} on 127.0.0.1${facts.docker.port ? `:${facts.docker.port}` : ''}, streaming logs; Ctrl-C stops and removes it`,
-        help: { command: 'docker run --help', example: { options: { hostPort: 3000, env: { RUST_LOG: 'debug' } } } },
       },
     };
     targets[options.dockerPushTargetName] = {
@@ -189,9 +186,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       cache: false,
       dependsOn: [options.dockerBuildTargetName],
       metadata: {
-        technologies: ['docker'],
         description: `Push the recorded image of ${facts.name} with every tag to the registry its name names (docker login for credentials)`,
-        help: { command: 'docker push --help', example: { options: { tags: ['stable'] } } },
       },
     };
     targets[options.healthCheckTargetName] = {
@@ -201,9 +196,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       cache: false,
       dependsOn: [options.dockerBuildTargetName],
       metadata: {
-        technologies: ['docker'],
         description: `Start ${facts.name} on a free loopback port, wait until its health route answers (generated services: GET /health, 200 and {"status":"ok"}; others: the route their sources name, else /, any 2xx), report time-to-healthy, remove the container`,
-        help: { command: 'docker run --help', example: { options: { timeout: 60, path: '/health' } } },
       },
     };
   }
@@ -216,9 +209,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
       continuous: true,
       cache: false,
       metadata: {
-        technologies: ['rust'],
         description: `cargo run ${facts.name} on the host with PORT${facts.docker.port ? `=${facts.docker.port}` : ''}; rebuilds on every change in its crates, Cargo.toml or Cargo.lock and swaps the process once the build succeeds`,
-        help: { command: 'cargo run --help', example: { options: { port: 3000, features: ['metrics'], env: { RUST_LOG: 'debug' } } } },
       },
     };
   }
@@ -230,6 +221,7 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
     ...(facts.tags?.length ? { tags: facts.tags } : {}),
     namedInputs: {
       production: ['default', '!{projectRoot}/tests/**/*', '!{projectRoot}/benches/**/*', '!{projectRoot}/examples/**/*'],
+      [CARGO_ROOT_INPUT]: facts.cargoRootFiles.map((f) => workspaceFile(facts.cargoRoot, f)),
     },
     metadata: {
       technologies: facts.docker ? ['rust', 'docker'] : ['rust'],

@@ -199,6 +199,7 @@ describe(`fuzz (seed ${SEED.toString(16)})`, () => {
     warnings = [];
     spies = [
       jest.spyOn(logger, 'warn').mockImplementation((m) => void warnings.push(String(m))),
+      jest.spyOn(console, 'warn').mockImplementation((m) => void warnings.push(String(m))),
       jest.spyOn(logger, 'info').mockImplementation(() => undefined),
       jest.spyOn(logger, 'error').mockImplementation(() => undefined),
     ];
