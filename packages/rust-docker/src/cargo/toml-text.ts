@@ -1,4 +1,4 @@
-import * as TOML from '@iarna/toml';
+import { parseToml } from './toml';
 
 /**
  * Format-preserving edits of TOML text. `@iarna/toml` parses and stringifies, but a
@@ -224,7 +224,7 @@ function tableAt(doc: Record<string, unknown>, tableName: string): Record<string
 /** Throws a clear error when an edit would leave invalid TOML (an unusual layout). */
 function checkedEdit(after: string, what: string, byHand = 'add it by hand and run the command again'): string {
   try {
-    TOML.parse(after);
+    parseToml(after);
   } catch {
     throw new Error(`cannot ${what} automatically with this file's layout; ${byHand}.`);
   }
@@ -238,11 +238,11 @@ export function ensureTableEntries(
   entries: Array<[key: string, valueLiteral: string]>,
 ): string {
   // Ask the parsed document which keys exist: `[a.b.key]` tables and `key.sub = ...`
-  // dotted keys define a key without a `key =` line. A file the parser cannot read (it
-  // knows TOML 0.5; Cargo reads 1.0) falls back to what the text shows, unchecked.
+  // dotted keys define a key without a `key =` line. A file that is not valid TOML
+  // falls back to what the text shows, unchecked.
   let parsed: Record<string, unknown> | undefined;
   try {
-    parsed = TOML.parse(text) as Record<string, unknown>;
+    parsed = parseToml(text);
   } catch {
     parsed = undefined;
   }
@@ -286,7 +286,7 @@ export function addToStringArray(text: string, tableName: string, key: string, i
   if (readStringArray(text, value).includes(item)) return text;
   const after = appendToArray(text, value, item);
   try {
-    TOML.parse(text);
+    parseToml(text);
   } catch {
     return after; // unreadable before the edit too: nothing to compare with
   }

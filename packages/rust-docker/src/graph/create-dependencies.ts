@@ -1,6 +1,7 @@
 import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
 import { posix } from 'node:path';
 import { analyzeCargo } from './cargo-graph';
+import { edgesBetweenProjects } from './project-edges';
 import type { RustDockerPluginOptions } from './targets';
 
 /**
@@ -19,7 +20,7 @@ export const createDependencies: CreateDependencies<RustDockerPluginOptions> = (
   const manifestOf = (dir: string) => posix.join(dir === '.' ? '' : dir, 'Cargo.toml');
 
   const kinds = new Map<string, Set<string>>();
-  for (const dep of graph.model.dependencies) {
+  for (const dep of edgesBetweenProjects(graph.model, (dir) => projectByRoot.has(dir))) {
     const source = projectByRoot.get(dep.from);
     const target = projectByRoot.get(dep.to);
     if (!source || !target || source === target) continue;

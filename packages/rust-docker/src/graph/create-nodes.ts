@@ -17,7 +17,14 @@ export function projectName(crate: Crate): string {
 }
 
 /** Reads what inference needs from a crate's folder on disk and from the Cargo graph. */
-export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGraph, listings = new FolderListings(workspaceRoot)): CrateFacts {
+export function crateFacts(
+  workspaceRoot: string,
+  crate: Crate,
+  graph: CargoGraph,
+  listings = new FolderListings(workspaceRoot),
+  /** Whether a crate folder is an Nx project (Nx passed its Cargo.toml to the plugin). */
+  isProject: (dir: string) => boolean = () => true,
+): CrateFacts {
   const bins = binaryNames(
     crate.manifest,
     (rel) => listings.has(crate.dir, rel),
@@ -25,7 +32,7 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
   );
   const cargoRoot = crate.workspaceDir ?? crate.dir;
   const rootFiles = graph.rootFiles.get(cargoRoot) ?? [];
-  const names = (dirs: string[]) => dirs.filter((d) => d !== crate.dir).map((d) => projectName(graph.model.crates.get(d)!)).sort();
+  const names = (dirs: string[]) => dirs.filter((d) => d !== crate.dir && isProject(d)).map((d) => projectName(graph.model.crates.get(d)!)).sort();
   const production = productionClosure(graph, crate.dir);
   const tests = testClosure(graph, crate.dir);
   const facts: CrateFacts = {
@@ -43,6 +50,10 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
     productionExternals: externalsFor(graph, crate.dir, production, false),
     testExternals: externalsFor(graph, crate.dir, tests, true),
   };
+  // Crates Cargo builds this one from that are no Nx project (left out by the plugin's
+  // include/exclude): no edge can reach them, so their files are inputs.
+  const outside = { production: production.filter((d) => !isProject(d)).sort(), test: tests.filter((d) => !isProject(d)).sort() };
+  if (outside.test.length) facts.foldersOutsideProjects = outside;
   if (bins.length && listings.has(crate.dir, 'Dockerfile')) {
     facts.docker = {
       port: exposedPort(readFileSync(join(workspaceRoot, crate.dir, 'Dockerfile'), 'utf8')),
@@ -113,12 +124,13 @@ export const createNodes: CreateNodes<RustDockerPluginOptions> = [
     const graph = analyzeCargo(context.workspaceRoot, manifests);
     logWarnings(graph, manifests.length);
     const listings = new FolderListings(context.workspaceRoot);
+    const projectDirs = new Set(manifests.map((f) => posix.dirname(f)));
     const services = new Map<string, string>();
     const results: Array<readonly [string, CreateNodesResult]> = files.map((file) => {
       if (posix.basename(file) !== 'Cargo.toml') return [file, {}] as const;
       const crate = graph.model.crates.get(posix.dirname(file));
       if (!crate || crate.manifest.file !== file) return [file, {}] as const;
-      const facts = crateFacts(context.workspaceRoot, crate, graph, listings);
+      const facts = crateFacts(context.workspaceRoot, crate, graph, listings, (dir) => projectDirs.has(dir));
       if (facts.docker) services.set(posix.join(crate.dir === '.' ? '' : crate.dir, 'Dockerfile'), facts.name);
       const project = crateProject(facts, options);
       return [file, { projects: { [project.root]: project } }] as const;

@@ -51,6 +51,11 @@ export interface CrateFacts {
   productionDeps: string[];
   /** Nx projects its tests are built from (dev-dependencies too). */
   testDeps: string[];
+  /**
+   * Folders of crates it is built from (production) or tested with (test) that are no Nx
+   * project (the plugin's include/exclude left them out): inputs, as no edge reaches them.
+   */
+  foldersOutsideProjects?: { production: string[]; test: string[] };
   /** External crates (Cargo.lock nodes) its build uses directly; Nx follows their own edges. */
   productionExternals: string[];
   testExternals: string[];
@@ -78,8 +83,9 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
   // Dev-dependencies and their tests never change a build: builds hash the production
   // closure only, tests and lints the test closure. Naming the external crates keeps npm
   // packages out of Rust hashes (Nx hashes every external node otherwise).
-  const productionInputs = ['production', ...depsInput(facts.productionDeps), ...rootFiles, { externalDependencies: facts.productionExternals }];
-  const testInputs = ['default', ...depsInput(facts.testDeps), ...rootFiles, { externalDependencies: facts.testExternals }, ...toolchain];
+  const outside = (dirs: string[] = []) => dirs.map((dir) => workspaceFile(dir, '**/*'));
+  const productionInputs = ['production', ...depsInput(facts.productionDeps), ...outside(facts.foldersOutsideProjects?.production), ...rootFiles, { externalDependencies: facts.productionExternals }];
+  const testInputs = ['default', ...depsInput(facts.testDeps), ...outside(facts.foldersOutsideProjects?.test), ...rootFiles, { externalDependencies: facts.testExternals }, ...toolchain];
   const cargoInputs = [...productionInputs, ...toolchain];
   const targets: Record<string, TargetConfiguration> = {};
 
