@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FolderListings } from './layout';
 import { lockGraph, localsThroughExternals } from './lockfile';
 import { hasLibrary, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
-import { addEdgesThroughExternals, buildWorkspaceModel, cargoRootOf, type CargoWorkspaceModel, type Crate } from './workspace';
+import { addEdgesThroughExternals, addPossibleEdgesThroughExternals, buildWorkspaceModel, cargoRootOf, type CargoWorkspaceModel, type Crate } from './workspace';
 
 /** Folders never searched for manifests: build output, dependencies, VCS and tool data. */
 export const SKIPPED_DIRS = new Set(['target', 'node_modules', '.git', 'dist', '.nx', 'tmp']);
@@ -49,7 +49,8 @@ export function readManifests(root: string, files: string[]): { manifests: Cargo
 
 /**
  * Reads every manifest under `root` and builds the crate graph (executors use this), with
- * the edges only Cargo.lock shows: crates reached through external ones by `[patch]`.
+ * the edges only Cargo.lock shows: crates reached through external ones by `[patch]`
+ * (every one such a crate may reach, without a lockfile).
  */
 export function loadCargoWorkspace(root: string): LoadedWorkspace {
   const { manifests, errors } = readManifests(root, findManifestFiles(root));
@@ -59,6 +60,7 @@ export function loadCargoWorkspace(root: string): LoadedWorkspace {
     try {
       lock = readFileSync(join(root, cargoRoot, 'Cargo.lock'), 'utf8');
     } catch {
+      addPossibleEdgesThroughExternals(model, cargoRoot);
       continue;
     }
     addEdgesThroughExternals(model, cargoRoot, localsThroughExternals(lockGraph(lock)));

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { modelOf, pkg } from '../testing/fixtures';
 import { parseCargoManifest } from './manifest';
-import { addEdgesThroughExternals, buildWorkspaceModel, dependencyClosure, globToRegExp, joinDir, outgoing, type CargoWorkspaceModel } from './workspace';
+import { addEdgesThroughExternals, addPossibleEdgesThroughExternals, buildWorkspaceModel, dependencyClosure, globToRegExp, joinDir, outgoing, type CargoWorkspaceModel } from './workspace';
 
 const workspaceOf = (model: CargoWorkspaceModel) =>
   Object.fromEntries([...model.crates.values()].map((c) => [c.dir, c.workspaceDir]));
@@ -596,5 +596,25 @@ describe('default-members', () => {
       'helper/Cargo.toml': pkg('helper'),
     });
     expect(m.warnings).toEqual([]);
+  });
+});
+
+describe('edges through external crates without Cargo.lock', () => {
+  it('links every crate with a dependency from the overridden source to the local crate, keeping kinds', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a", "b", "c"]\n\n[patch.crates-io]\nitoa = { path = "forks/itoa" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nserde_json = "1"'),
+      'b/Cargo.toml': pkg('b', '[dev-dependencies]\nserde_json = "1"'),
+      'c/Cargo.toml': pkg('c', '[dependencies]\ntool = { git = "https://github.com/acme/tool" }'),
+      'forks/itoa/Cargo.toml': pkg('itoa', '[dependencies]\nryu = "1"'),
+    });
+    addPossibleEdgesThroughExternals(m, '.');
+    expect(m.dependencies.map((d) => `${d.from} -${d.kind}-> ${d.to}`).sort()).toEqual(['a -normal-> forks/itoa', 'b -dev-> forks/itoa']);
+  });
+
+  it('adds nothing to a root without overrides', () => {
+    const m = modelOf({ 'Cargo.toml': '[workspace]\nmembers = ["a"]\n', 'a/Cargo.toml': pkg('a', '[dependencies]\nserde_json = "1"') });
+    addPossibleEdgesThroughExternals(m, '.');
+    expect(m.dependencies).toEqual([]);
   });
 });

@@ -352,6 +352,70 @@ function resolvedFrom(seeds: string[], dependencies: CrateDependency[], isMember
  * manifest: every crate of that root's graph that depends on the package from that source
  * depends on the local crate instead (cargo metadata reports exactly these edges).
  */
+/** A Cargo root's `[patch]`/`[replace]` targets, keyed by source and package name. */
+type OverrideTargets = Map<string, { crate: Crate; table: 'patch' | 'replace'; source: string }>;
+
+function overrideTargets(rootDir: string, root: CargoManifest, crates: Map<string, Crate>, warnings?: WorkspaceWarning[]): OverrideTargets {
+  const targets: OverrideTargets = new Map();
+  for (const o of root.overrides) {
+    const dir = joinDir(rootDir, o.path);
+    const crate = crates.get(dir);
+    if (!crate && (dir === '..' || dir.startsWith('../') || dir.startsWith('/'))) {
+      warnings?.push({
+        file: root.file,
+        line: o.line,
+        message: `[${o.table}] entry "${o.packageName}" points to ${dir}, outside the Nx workspace: Nx cannot see its files, so an edit there invalidates no cache`,
+      });
+      continue;
+    }
+    if (!crate) {
+      warnings?.push({
+        file: root.file,
+        line: o.line,
+        message: `[${o.table}] entry "${o.packageName}" points to ${dir}, where there is no crate (no Cargo.toml with [package]); Cargo rejects the workspace`,
+      });
+      continue;
+    }
+    // Cargo matches a patch by the name of the crate it points to.
+    const name = o.table === 'patch' ? crate.name : o.packageName;
+    if (!targets.has(`${o.source}\0${name}`)) targets.set(`${o.source}\0${name}`, { crate, table: o.table, source: o.source });
+  }
+  return targets;
+}
+
+/** Cargo roots (workspace roots and standalone crates) whose manifest has overrides. */
+function rootsWithOverrides(crates: Map<string, Crate>, workspaces: Map<string, CargoManifest>): Map<string, CargoManifest> {
+  const roots = new Map<string, CargoManifest>();
+  for (const [dir, ws] of workspaces) if (ws.overrides.length) roots.set(dir, ws);
+  for (const crate of crates.values()) {
+    if (crate.workspaceDir === undefined && !workspaces.has(crate.dir) && crate.manifest.overrides.length) roots.set(crate.dir, crate.manifest);
+  }
+  return roots;
+}
+
+/**
+ * The crates an override of `rootDir` can apply to, each with its registry and git
+ * dependencies. Override targets are seeds, so the path dependencies of the members and
+ * of the targets reach every such crate; Cargo resolves dev-dependencies of members only.
+ */
+function overridableDependencies(rootDir: string, targets: OverrideTargets, crates: Map<string, Crate>, workspaces: Map<string, CargoManifest>, pathDependencies: CrateDependency[]) {
+  const isMember = (dir: string) => cargoRootOf(crates.get(dir)!) === rootDir;
+  const seeds = [...crates.values()].filter((c) => cargoRootOf(c) === rootDir).map((c) => c.dir);
+  seeds.push(...[...targets.values()].map((t) => t.crate.dir));
+  const out: Array<{ dir: string; dependency: ReturnType<typeof registryDependencies>[number] }> = [];
+  for (const dir of resolvedFrom(seeds, pathDependencies, isMember)) {
+    for (const dependency of registryDependencies(crates.get(dir)!, workspaces)) {
+      if (dependency.declaration.kind !== 'dev' || isMember(dir)) out.push({ dir, dependency });
+    }
+  }
+  return out;
+}
+
+/**
+ * Edges from `[patch.<source>]` and `[replace]` entries with a `path`, in a Cargo root's
+ * manifest: every crate of that root's graph that depends on the package from that source
+ * depends on the local crate instead (cargo metadata reports exactly these edges).
+ */
 function overrideDependencies(
   crates: Map<string, Crate>,
   workspaces: Map<string, CargoManifest>,
@@ -359,63 +423,47 @@ function overrideDependencies(
   warnings: WorkspaceWarning[],
   options: ModelOptions,
 ): CrateDependency[] {
-  const roots = new Map<string, CargoManifest>();
-  for (const [dir, ws] of workspaces) roots.set(dir, ws);
-  for (const crate of crates.values()) if (crate.workspaceDir === undefined && !workspaces.has(crate.dir)) roots.set(crate.dir, crate.manifest);
   const out: CrateDependency[] = [];
   const seen = new Set<string>();
-  for (const [rootDir, root] of roots) {
-    if (!root.overrides.length) continue;
-    // (source, package) → the local crate that replaces it.
-    const targets = new Map<string, { crate: Crate; table: 'patch' | 'replace' }>();
-    for (const o of root.overrides) {
-      const dir = joinDir(rootDir, o.path);
-      const crate = crates.get(dir);
-      if (!crate && (dir === '..' || dir.startsWith('../') || dir.startsWith('/'))) {
-        warnings.push({
-          file: root.file,
-          line: o.line,
-          message: `[${o.table}] entry "${o.packageName}" points to ${dir}, outside the Nx workspace: Nx cannot see its files, so an edit there invalidates no cache`,
-        });
-        continue;
-      }
-      if (!crate) {
-        warnings.push({
-          file: root.file,
-          line: o.line,
-          message: `[${o.table}] entry "${o.packageName}" points to ${dir}, where there is no crate (no Cargo.toml with [package]); Cargo rejects the workspace`,
-        });
-        continue;
-      }
-      // Cargo matches a patch by the name of the crate it points to.
-      const name = o.table === 'patch' ? crate.name : o.packageName;
-      if (!targets.has(`${o.source}\0${name}`)) targets.set(`${o.source}\0${name}`, { crate, table: o.table });
-    }
+  for (const [rootDir, root] of rootsWithOverrides(crates, workspaces)) {
+    const targets = overrideTargets(rootDir, root, crates, warnings);
     if (!targets.size) continue;
-    // Override targets are seeds, so the path dependencies of the members and of the
-    // targets already reach every crate an override can apply to.
-    const seeds = [...crates.values()].filter((c) => cargoRootOf(c) === rootDir).map((c) => c.dir);
-    seeds.push(...[...targets.values()].map((t) => t.crate.dir));
-    const isMember = (dir: string) => cargoRootOf(crates.get(dir)!) === rootDir;
-    for (const dir of resolvedFrom(seeds, pathDependencies, isMember)) {
-      for (const dep of registryDependencies(crates.get(dir)!, workspaces)) {
-        const target = targets.get(`${dep.source}\0${dep.packageName}`);
-        if (!target || (options.hasLibrary && !options.hasLibrary(target.crate))) continue;
-        if (dep.declaration.kind === 'dev' && !isMember(dir)) continue;
-        const key = `${dir}\0${target.crate.dir}\0${dep.declaration.kind}\0${dep.declaration.target ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({
-          from: dir,
-          to: target.crate.dir,
-          kind: dep.declaration.kind,
-          ...(dep.declaration.target ? { target: dep.declaration.target } : {}),
-          through: { override: target.table },
-        });
-      }
+    for (const { dir, dependency } of overridableDependencies(rootDir, targets, crates, workspaces, pathDependencies)) {
+      const target = targets.get(`${dependency.source}\0${dependency.packageName}`);
+      if (!target || (options.hasLibrary && !options.hasLibrary(target.crate))) continue;
+      const { kind, target: platform } = dependency.declaration;
+      const key = `${dir}\0${target.crate.dir}\0${kind}\0${platform ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ from: dir, to: target.crate.dir, kind, ...(platform ? { target: platform } : {}), through: { override: target.table } });
     }
   }
   return out;
+}
+
+/**
+ * Without a Cargo.lock nothing says which registry crates depend on an overridden one:
+ * every crate of the root's graph with a dependency from an overridden source may reach
+ * it through that dependency, so it gets an edge to it. A safe over-approximation, until
+ * Cargo writes the lockfile (every build does) and `addEdgesThroughExternals` is exact.
+ */
+export function addPossibleEdgesThroughExternals(model: CargoWorkspaceModel, rootDir: string): void {
+  const root = rootsWithOverrides(model.crates, model.workspaces).get(rootDir);
+  if (!root) return;
+  const targets = overrideTargets(rootDir, root, model.crates);
+  const seen = new Set(model.dependencies.map((d) => `${d.from}\0${d.to}\0${d.kind}\0${d.target ?? ''}`));
+  const pathDependencies = model.dependencies.filter((d) => !d.through);
+  for (const { dir, dependency } of overridableDependencies(rootDir, targets, model.crates, model.workspaces, pathDependencies)) {
+    for (const target of targets.values()) {
+      if (target.source !== dependency.source || target.crate.dir === dir) continue;
+      const { kind, target: platform } = dependency.declaration;
+      const key = `${dir}\0${target.crate.dir}\0${kind}\0${platform ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      model.dependencies.push({ from: dir, to: target.crate.dir, kind, ...(platform ? { target: platform } : {}), through: { external: dependency.packageName } });
+    }
+  }
+  adjacencyCache.delete(model);
 }
 
 /** Cargo rejects a workspace whose `default-members` names a folder that is not a member. */

@@ -8,6 +8,7 @@ import { isExternal, localsThroughExternals, lockGraph, type LockedLocal } from 
 import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
 import {
   addEdgesThroughExternals,
+  addPossibleEdgesThroughExternals,
   buildWorkspaceModel,
   CARGO_ROOT_FILES,
   dependencyClosure,
@@ -301,7 +302,10 @@ function analyzeFromFiles(
     const lockFile = posix.join(root === '.' ? '' : root, 'Cargo.lock');
     const abs = join(workspaceRoot, lockFile);
     const stat = statSync(abs, { throwIfNoEntry: false });
-    if (!stat) continue;
+    if (!stat) {
+      addPossibleEdgesThroughExternals(model, root);
+      continue;
+    }
     seenLocks.add(lockFile);
     const { entry, changed } = cached(cache.locks, lockFile, abs, stat, (text, stamp) => ({ ...stamp, summary: summarizeLock(text) }));
     dirty ||= changed;
