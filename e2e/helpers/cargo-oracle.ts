@@ -21,7 +21,7 @@ interface Metadata {
  * refuses to change a committed Cargo.lock.
  */
 export function cargoMetadata(dir: string, locked: boolean): Metadata {
-  const args = ['metadata', '--format-version', '1', ...(locked ? ['--locked'] : [])];
+  const args = ['metadata', '--format-version', '1', '--all-features', ...(locked ? ['--locked'] : [])];
   const offline = run('cargo', [...args, '--offline'], { cwd: dir, quiet: true, allowFailure: true });
   const out = offline.code === 0 ? offline : run('cargo', args, { cwd: dir, quiet: true });
   return JSON.parse(out.stdout) as Metadata;

@@ -37,7 +37,7 @@ const PLUGIN_VERSION: string = (() => {
   } catch {
     parts.push('dev');
   }
-  for (const file of [__filename, require.resolve('../cargo/manifest'), require.resolve('../cargo/lockfile')]) {
+  for (const file of [__filename, require.resolve('../cargo/manifest'), require.resolve('../cargo/toml'), require.resolve('../cargo/lockfile')]) {
     try {
       parts.push(String(statSync(file).mtimeMs));
     } catch {
