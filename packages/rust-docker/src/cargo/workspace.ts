@@ -28,8 +28,8 @@ export interface CrateDependency {
   /**
    * How Cargo gets there when it is not a path dependency: a `[patch]` or `[replace]`
    * entry redirects a registry or git dependency to the local crate (`override`), or an
-   * external crate the crate depends on reaches it that way (`external`, read from
-   * Cargo.lock: `via` names the external package).
+   * external crate the crate depends on reaches it that way (`external` names that
+   * package; read from Cargo.lock).
    */
   through?: { override: 'patch' | 'replace' } | { external: string };
 }
@@ -347,11 +347,6 @@ function resolvedFrom(seeds: string[], dependencies: CrateDependency[], isMember
   return seen;
 }
 
-/**
- * Edges from `[patch.<source>]` and `[replace]` entries with a `path`, in a Cargo root's
- * manifest: every crate of that root's graph that depends on the package from that source
- * depends on the local crate instead (cargo metadata reports exactly these edges).
- */
 /** A Cargo root's `[patch]`/`[replace]` targets, keyed by source and package name. */
 type OverrideTargets = Map<string, { crate: Crate; table: 'patch' | 'replace'; source: string }>;
 

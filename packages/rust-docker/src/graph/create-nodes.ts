@@ -22,8 +22,11 @@ export function crateFacts(
   crate: Crate,
   graph: CargoGraph,
   listings = new FolderListings(workspaceRoot),
-  /** Whether a crate folder is an Nx project (Nx passed its Cargo.toml to the plugin). */
-  isProject: (dir: string) => boolean = () => true,
+  /**
+   * Whether a crate folder is an Nx project (Nx passed its Cargo.toml to the plugin);
+   * undefined when every crate is one.
+   */
+  isProject?: (dir: string) => boolean,
 ): CrateFacts {
   const bins = binaryNames(
     crate.manifest,
@@ -32,7 +35,7 @@ export function crateFacts(
   );
   const cargoRoot = crate.workspaceDir ?? crate.dir;
   const rootFiles = graph.rootFiles.get(cargoRoot) ?? [];
-  const names = (dirs: string[]) => dirs.filter((d) => d !== crate.dir && isProject(d)).map((d) => projectName(graph.model.crates.get(d)!)).sort();
+  const names = (dirs: string[]) => dirs.filter((d) => d !== crate.dir && (!isProject || isProject(d))).map((d) => projectName(graph.model.crates.get(d)!)).sort();
   const production = productionClosure(graph, crate.dir);
   const tests = testClosure(graph, crate.dir);
   const facts: CrateFacts = {
@@ -52,8 +55,10 @@ export function crateFacts(
   };
   // Crates Cargo builds this one from that are no Nx project (left out by the plugin's
   // include/exclude): no edge can reach them, so their files are inputs.
-  const outside = { production: production.filter((d) => !isProject(d)).sort(), test: tests.filter((d) => !isProject(d)).sort() };
-  if (outside.test.length) facts.foldersOutsideProjects = outside;
+  if (isProject) {
+    const outside = { production: production.filter((d) => !isProject(d)).sort(), test: tests.filter((d) => !isProject(d)).sort() };
+    if (outside.test.length) facts.foldersOutsideProjects = outside;
+  }
   if (bins.length && listings.has(crate.dir, 'Dockerfile')) {
     facts.docker = {
       port: exposedPort(readFileSync(join(workspaceRoot, crate.dir, 'Dockerfile'), 'utf8')),
@@ -125,12 +130,14 @@ export const createNodes: CreateNodes<RustDockerPluginOptions> = [
     logWarnings(graph, manifests.length);
     const listings = new FolderListings(context.workspaceRoot);
     const projectDirs = new Set(manifests.map((f) => posix.dirname(f)));
+    // Plugin include/exclude can leave crates of the Cargo graph out of the projects.
+    const isProject = [...graph.model.crates.keys()].every((dir) => projectDirs.has(dir)) ? undefined : (dir: string) => projectDirs.has(dir);
     const services = new Map<string, string>();
     const results: Array<readonly [string, CreateNodesResult]> = files.map((file) => {
       if (posix.basename(file) !== 'Cargo.toml') return [file, {}] as const;
       const crate = graph.model.crates.get(posix.dirname(file));
       if (!crate || crate.manifest.file !== file) return [file, {}] as const;
-      const facts = crateFacts(context.workspaceRoot, crate, graph, listings, (dir) => projectDirs.has(dir));
+      const facts = crateFacts(context.workspaceRoot, crate, graph, listings, isProject);
       if (facts.docker) services.set(posix.join(crate.dir === '.' ? '' : crate.dir, 'Dockerfile'), facts.name);
       const project = crateProject(facts, options);
       return [file, { projects: { [project.root]: project } }] as const;
