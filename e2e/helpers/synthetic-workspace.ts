@@ -131,3 +131,77 @@ export function writeSyntheticWorkspace(root: string, options: SyntheticOptions)
     crateDirs: [...dirs, 'nested/a', 'nested/b', 'tools/standalone'],
   };
 }
+
+/**
+ * The shapes Cargo allows that random workspaces never produce, each written the way
+ * real projects write them (versions of registry crates pinned, so the resolve never
+ * changes; they come from crates.io):
+ * - a root package that is also the workspace root, with `default-members`;
+ * - `[patch.crates-io]` to a local crate (excluded from the workspace): used directly, by
+ *   a target-specific dependency, and only through a registry crate (`serde_json` uses
+ *   `itoa`), as a normal and as a dev-dependency;
+ * - `[replace]` in a nested workspace, used directly and through a registry crate;
+ * - a crate that dev-depends on itself (`{ path = "." }` with a test feature);
+ * - a cargo-fuzz crate inside a member's folder, a workspace of its own depending on `..`;
+ * - TOML 1.0 and 1.1 that `@iarna/toml` cannot read: a mixed-type array, an inline table
+ *   over several lines, the `\e` escape.
+ */
+export function writeFidelityWorkspace(root: string): SyntheticWorkspace {
+  const manifest = (name: string, body: string, version = '0.1.0') =>
+    `[package]\nname = "${name}"\nversion = "${version}"\nedition = "2021"\npublish = false\n${body ? `\n${body}\n` : ''}`;
+  const files: Record<string, string> = {
+    'Cargo.toml': [
+      manifest('app-root', '[dependencies]\ncore = { path = "crates/core" }'),
+      '[workspace]',
+      'resolver = "2"',
+      'members = ["crates/*", "services/*"]',
+      'default-members = ["services/api"]',
+      'exclude = ["forks", "replaced"]',
+      '',
+      '[patch.crates-io]',
+      'itoa = { path = "forks/itoa" }',
+      '',
+    ].join('\n'),
+    'src/main.rs': 'fn main() {}\n',
+    'crates/core/Cargo.toml': manifest('core', '[dependencies]\nutil = {\n  path = "../util",\n}\n\n[package.metadata.ci]\nmatrix = ["stable", 1, { os = "linux" }]'),
+    'crates/core/src/lib.rs': '',
+    'crates/util/Cargo.toml': manifest('util', '[features]\ntesting = []\n\n[dev-dependencies]\nutil = { path = ".", features = ["testing"] }').replace('publish = false', 'publish = false\ndescription = "colours: \\e[1mbold\\e[0m"'),
+    'crates/util/src/lib.rs': '',
+    'crates/app/Cargo.toml': manifest('app', '[dependencies]\ncore = { path = "../core" }'),
+    'crates/app/src/lib.rs': '',
+    // As `cargo fuzz init` writes it.
+    'crates/app/fuzz/Cargo.toml': [
+      manifest('app-fuzz', '[package.metadata]\ncargo-fuzz = true\n\n[dependencies.app]\npath = ".."', '0.0.0'),
+      '[workspace]',
+      'members = ["."]',
+      '',
+      '[[bin]]',
+      'name = "fuzz_target_1"',
+      'path = "fuzz_targets/fuzz_target_1.rs"',
+      'test = false',
+      'doc = false',
+      'bench = false',
+      '',
+    ].join('\n'),
+    'crates/app/fuzz/fuzz_targets/fuzz_target_1.rs': 'fn main() {}\n',
+    'services/api/Cargo.toml': manifest('api', '[dependencies]\ncore = { path = "../../crates/core" }\nitoa = "1"\nserde_json = "=1.0.154"'),
+    'services/api/src/main.rs': 'fn main() {}\n',
+    'services/worker/Cargo.toml': manifest('worker', "[dependencies]\napp = { path = \"../../crates/app\" }\n\n[dev-dependencies]\njson = { version = \"=1.0.154\", package = \"serde_json\" }\n\n[target.'cfg(unix)'.dependencies]\nitoa = \"1\""),
+    'services/worker/src/main.rs': 'fn main() {}\n',
+    'forks/itoa/Cargo.toml': manifest('itoa', '', '1.0.99'),
+    'forks/itoa/src/lib.rs': '',
+    'replaced/Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["a", "b"]\nexclude = ["forks"]\n\n[replace]\n"itoa:1.0.19" = { path = "forks/itoa" }\n',
+    'replaced/a/Cargo.toml': manifest('replaced-a', '[dependencies]\nitoa = "=1.0.19"\nserde_json = "=1.0.154"'),
+    'replaced/a/src/lib.rs': '',
+    'replaced/b/Cargo.toml': manifest('replaced-b', '[dependencies]\nserde_json = "=1.0.154"'),
+    'replaced/b/src/lib.rs': '',
+    // A second crate named itoa: its Nx project takes another name.
+    'replaced/forks/itoa/Cargo.toml': manifest('itoa', '[package.metadata.nx]\nname = "replaced-itoa"', '1.0.19'),
+    'replaced/forks/itoa/src/lib.rs': '',
+  };
+  for (const [file, content] of Object.entries(files)) write(root, file, content);
+  return {
+    cargoRoots: ['.', 'crates/app/fuzz', 'forks/itoa', 'replaced', 'replaced/forks/itoa'],
+    crateDirs: ['.', 'crates/core', 'crates/util', 'crates/app', 'crates/app/fuzz', 'services/api', 'services/worker', 'forks/itoa', 'replaced/a', 'replaced/b', 'replaced/forks/itoa'],
+  };
+}

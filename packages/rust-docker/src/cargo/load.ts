@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FolderListings } from './layout';
+import { lockGraph, localsThroughExternals } from './lockfile';
 import { hasLibrary, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
-import { buildWorkspaceModel, type CargoWorkspaceModel, type Crate } from './workspace';
+import { addEdgesThroughExternals, addPossibleEdgesThroughExternals, buildWorkspaceModel, cargoRootOf, type CargoWorkspaceModel, type Crate } from './workspace';
 
 /** Folders never searched for manifests: build output, dependencies, VCS and tool data. */
 export const SKIPPED_DIRS = new Set(['target', 'node_modules', '.git', 'dist', '.nx', 'tmp']);
@@ -46,10 +47,25 @@ export function readManifests(root: string, files: string[]): { manifests: Cargo
   return { manifests, errors };
 }
 
-/** Reads every manifest under `root` and builds the crate graph (executors use this). */
+/**
+ * Reads every manifest under `root` and builds the crate graph (executors use this), with
+ * the edges only Cargo.lock shows: crates reached through external ones by `[patch]`
+ * (every one such a crate may reach, without a lockfile).
+ */
 export function loadCargoWorkspace(root: string): LoadedWorkspace {
   const { manifests, errors } = readManifests(root, findManifestFiles(root));
-  return { model: buildWorkspaceModel(manifests, { hasLibrary: libraryOnDisk(new FolderListings(root)) }), errors };
+  const model = buildWorkspaceModel(manifests, { hasLibrary: libraryOnDisk(new FolderListings(root)) });
+  for (const cargoRoot of new Set([...model.crates.values()].map(cargoRootOf))) {
+    let lock: string;
+    try {
+      lock = readFileSync(join(root, cargoRoot, 'Cargo.lock'), 'utf8');
+    } catch {
+      addPossibleEdgesThroughExternals(model, cargoRoot);
+      continue;
+    }
+    addEdgesThroughExternals(model, cargoRoot, localsThroughExternals(lockGraph(lock)));
+  }
+  return { model, errors };
 }
 
 export function fileExists(root: string, ...parts: string[]): boolean {

@@ -1,5 +1,5 @@
 import * as TOML from '@iarna/toml';
-import { isExternal, lockGraph, parseLockfile, pruneLockfile } from './lockfile';
+import { isExternal, localsThroughExternals, lockGraph, parseLockfile, pruneLockfile } from './lockfile';
 
 const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 const GIT_RAND = 'git+https://github.com/rust-random/rand?branch=master#937320cbfeebd4352a23086d9c6e68f067f74644';
@@ -425,5 +425,80 @@ describe('lockGraph', () => {
   it('tells external packages (with a source) from local ones', () => {
     expect(graph.packages.filter(isExternal).map((p) => p.name)).not.toContain('api');
     expect(graph.packages.filter((p) => !isExternal(p)).map((p) => p.name)).toEqual(['api', 'core', 'worker']);
+  });
+});
+
+describe('[patch] and [replace] in Cargo.lock', () => {
+  const block = (name: string, version: string, options: { source?: string; replace?: string; deps?: string[] } = {}) =>
+    [
+      '[[package]]',
+      `name = "${name}"`,
+      `version = "${version}"`,
+      ...(options.source ? [`source = "${options.source}"`] : []),
+      ...(options.replace ? [`replace = "${options.replace}"`] : []),
+      ...(options.deps?.length ? ['dependencies = [', ...options.deps.map((d) => ` "${d}",`), ']'] : []),
+    ].join('\n');
+  const lock = (...blocks: string[]) => `version = 4\n\n${blocks.join('\n\n')}\n`;
+
+  // As cargo 1.95 writes it for `[patch.crates-io] itoa = { path = "m" }`: the patched
+  // crate is a source-less package, and registry crates that used itoa name it.
+  const PATCHED = lock(
+    block('a', '0.1.0', { deps: ['out'] }),
+    block('itoa', '1.0.99'),
+    block('memchr', '2.8.3', { source: REGISTRY }),
+    block('out', '0.1.0', { deps: ['serde_json'] }),
+    block('serde_json', '1.0.154', { source: REGISTRY, deps: ['itoa', 'memchr', 'zmij'] }),
+    block('x', '0.1.0', { deps: ['itoa'] }),
+    block('zmij', '1.0.23', { source: REGISTRY }),
+  );
+
+  // As cargo 1.95 writes it for `[replace] "itoa:1.0.19" = { path = "m" }`: the registry
+  // entry stays, names its replacement, and dependents name the registry entry.
+  const REPLACED = lock(
+    block('a', '0.1.0', { deps: [`itoa 1.0.19 (${REGISTRY})`, 'serde_json'] }),
+    block('b', '0.1.0'),
+    block('itoa', '1.0.19'),
+    block('itoa', '1.0.19', { source: REGISTRY, replace: 'itoa 1.0.19' }),
+    block('serde_json', '1.0.154', { source: REGISTRY, deps: [`itoa 1.0.19 (${REGISTRY})`] }),
+  );
+
+  const names = (graph: ReturnType<typeof lockGraph>, name: string) =>
+    graph.dependenciesOf.get(graph.packages.find((p) => p.name === name && !isExternal(p)) ?? graph.packages.find((p) => p.name === name)!)!.map((d) => `${d.name}${isExternal(d) ? '' : ' (local)'}`);
+
+  it('finds the local crates external ones lead to, per local crate and external package', () => {
+    expect(localsThroughExternals(lockGraph(PATCHED))).toEqual({ out: { serde_json: [{ name: 'itoa', version: '1.0.99' }] } });
+  });
+
+  it('is empty when no external crate leads back to a local one', () => {
+    expect(localsThroughExternals(lockGraph(LOCK))).toEqual({});
+  });
+
+  it('resolves a [replace]d package to its replacement, for direct and external dependents', () => {
+    const graph = lockGraph(REPLACED);
+    expect(names(graph, 'a')).toEqual(['itoa (local)', 'serde_json']);
+    expect(names(graph, 'serde_json')).toEqual(['itoa (local)']);
+    expect(localsThroughExternals(graph)).toEqual({ a: { serde_json: [{ name: 'itoa', version: '1.0.19' }] } });
+  });
+
+  it('reads "name version" beside a registry package of the same name and version as the local one', () => {
+    const graph = lockGraph(lock(block('a', '0.1.0', { deps: ['itoa 1.0.19'] }), block('itoa', '1.0.19', { source: REGISTRY }), block('itoa', '1.0.19')));
+    expect(names(graph, 'a')).toEqual(['itoa (local)']);
+  });
+
+  it('keeps a [replace]d package and its replacement when pruning, written as Cargo writes them', () => {
+    const pruned = pruneLockfile(REPLACED, ['a']);
+    expect(pruned).toBe(
+      lock(
+        block('a', '0.1.0', { deps: [`itoa 1.0.19 (${REGISTRY})`, 'serde_json'] }),
+        block('itoa', '1.0.19'),
+        block('itoa', '1.0.19', { source: REGISTRY, replace: 'itoa 1.0.19' }),
+        block('serde_json', '1.0.154', { source: REGISTRY, deps: [`itoa 1.0.19 (${REGISTRY})`] }),
+      ),
+    );
+    expect(pruneLockfile(REPLACED, ['b'])).toBe(lock(block('b', '0.1.0')));
+  });
+
+  it('keeps a patched crate that a service reaches through an external one', () => {
+    expect(parseLockfile(pruneLockfile(PATCHED, ['a'])).packages.map((p) => p.name)).toEqual(['a', 'itoa', 'memchr', 'out', 'serde_json', 'zmij']);
   });
 });

@@ -10,6 +10,8 @@ export interface LockPackage {
   source?: string;
   /** Entries as Cargo writes them: "name", "name version" or "name version (source)". */
   dependencies: string[];
+  /** `replace = "name version"`: a `[replace]` entry swaps this package for a local one. */
+  replace?: string;
   /** The package's block of text, exactly as it appears in the file. */
   text: string;
 }
@@ -48,6 +50,7 @@ export function parseLockfile(text: string): ParsedLockfile {
       version: field(section, 'version') ?? '',
       source: field(section, 'source'),
       dependencies,
+      ...(field(section, 'replace') !== undefined ? { replace: field(section, 'replace') } : {}),
       text: section.replace(/\n+$/, ''),
     });
   }
@@ -59,10 +62,13 @@ function resolveEntry(entry: string, byName: Map<string, LockPackage[]>): LockPa
   const match = /^(\S+)(?: (\S+))?(?: \((.+)\))?$/.exec(entry);
   if (!match) return undefined;
   const [, name, version, source] = match;
-  const candidates = byName.get(name) ?? [];
-  return candidates.find(
+  const candidates = (byName.get(name) ?? []).filter(
     (p) => (version === undefined || p.version === version) && (source === undefined || p.source === source),
   );
+  // Cargo names the source of every package that shares its name and version with
+  // another, and a path package has none: "itoa 1.0.19" beside
+  // "itoa 1.0.19 (registry+...)" is the local one (a `[replace]` target).
+  return candidates.length > 1 && source === undefined ? (candidates.find((p) => p.source === undefined) ?? candidates[0]) : candidates[0];
 }
 
 /**
@@ -78,7 +84,8 @@ export function pruneLockfile(text: string, roots: string[]): string {
   for (const p of queue) keep.add(p);
   while (queue.length) {
     const current = queue.shift()!;
-    for (const entry of current.dependencies) {
+    // A replaced package stays (its entry names the replacement), and so does its replacement.
+    for (const entry of current.replace !== undefined ? [...current.dependencies, current.replace] : current.dependencies) {
       const dep = resolveEntry(entry, byName);
       if (dep && !keep.has(dep)) {
         keep.add(dep);
@@ -126,14 +133,62 @@ export function lockGraph(text: string): LockGraph {
   const lock = parseLockfile(text);
   const byName = new Map<string, LockPackage[]>();
   for (const p of lock.packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  // A `[replace]`d package is built from its replacement: dependents get the replacement.
+  const effective = (p: LockPackage): LockPackage => (p.replace !== undefined ? (resolveEntry(p.replace, byName) ?? p) : p);
   const dependenciesOf = new Map<LockPackage, LockPackage[]>();
   for (const p of lock.packages) {
     dependenciesOf.set(
       p,
-      p.dependencies.map((entry) => resolveEntry(entry, byName)).filter((d): d is LockPackage => d !== undefined),
+      p.dependencies
+        .map((entry) => resolveEntry(entry, byName))
+        .filter((d): d is LockPackage => d !== undefined)
+        .map(effective),
     );
   }
   return { packages: lock.packages, dependenciesOf };
+}
+
+/** A local package as Cargo.lock names it. */
+export interface LockedLocal {
+  name: string;
+  version: string;
+}
+
+/**
+ * For each local (path) package, the local packages its external dependencies lead to
+ * through external packages only, keyed by the external package's name: how a `[patch]`
+ * or `[replace]` of a crate deep in a registry crate's tree shows in the lockfile
+ * (`serde_json` depending on a patched, local `itoa`). Empty for most lockfiles.
+ */
+export function localsThroughExternals(graph: LockGraph): Record<string, Record<string, LockedLocal[]>> {
+  const memo = new Map<LockPackage, Set<LockPackage>>();
+  // Locals reachable from an external package without passing another local one.
+  const reach = (p: LockPackage): Set<LockPackage> => {
+    let found = memo.get(p);
+    if (found) return found;
+    found = new Set();
+    memo.set(p, found); // a cycle among external packages ends here
+    for (const d of graph.dependenciesOf.get(p) ?? []) {
+      if (!isExternal(d)) found.add(d);
+      else for (const local of reach(d)) found.add(local);
+    }
+    return found;
+  };
+  const out: Record<string, Record<string, LockedLocal[]>> = {};
+  for (const p of graph.packages) {
+    if (isExternal(p)) continue;
+    for (const d of graph.dependenciesOf.get(p) ?? []) {
+      if (!isExternal(d)) continue;
+      const locals = [...reach(d)];
+      if (!locals.length) continue;
+      const byExternal = (out[p.name] ??= {});
+      const known = (byExternal[d.name] ??= []);
+      for (const l of locals) {
+        if (!known.some((k) => k.name === l.name && k.version === l.version)) known.push({ name: l.name, version: l.version });
+      }
+    }
+  }
+  return out;
 }
 
 /** Packages from a registry or git; local (path) crates have no source. */

@@ -1,4 +1,4 @@
-import { binaryNames, hasLibrary, ManifestError, parseCargoManifest, type CargoManifest } from './manifest';
+import { binaryNames, dependencySource, hasLibrary, ManifestError, normalizeSource, parseCargoManifest, type CargoManifest } from './manifest';
 
 /** The error parseCargoManifest throws for `text`. */
 function parseError(text: string, file = 'crates/bad/Cargo.toml'): ManifestError {
@@ -190,9 +190,9 @@ describe('parseCargoManifest', () => {
     expect(parseCargoManifest('[workspace]\nresolver = "2"\n', 'Cargo.toml').workspace).toEqual({ members: [], exclude: [], dependencies: {} });
   });
 
-  // BUG: @iarna/toml implements TOML 0.5, where arrays must hold one type; Cargo reads TOML 1.0,
-  // where mixed arrays are valid. Such a manifest is rejected and its crate drops out of the graph.
-  it.failing('accepts a TOML 1.0 mixed-type array, as Cargo does', () => {
+  // @iarna/toml implements TOML 0.5, where arrays must hold one type; Cargo reads TOML 1.0,
+  // where mixed arrays are valid: the smol-toml fallback reads them.
+  it('accepts a TOML 1.0 mixed-type array, as Cargo does', () => {
     const text = '[package]\nname = "api"\n\n[package.metadata.example]\nargs = ["--port", 8080]\n';
     expect(parseCargoManifest(text, 'api/Cargo.toml').packageName).toBe('api');
   });
@@ -225,12 +225,110 @@ describe('parseCargoManifest', () => {
   });
 });
 
+describe('overrides and dependency sources', () => {
+  it('reads [patch.<source>] entries with a path, by source, key and package', () => {
+    const manifest = parseCargoManifest(
+      [
+        '[workspace]', //                                            1
+        'members = ["a"]', //                                        2
+        '', //                                                       3
+        '[patch.crates-io]', //                                      4
+        'itoa = { path = "libs/itoa" }', //                          5
+        'serde = { git = "https://github.com/serde-rs/serde" }', //  6
+        'json2 = { path = "forks/json", package = "serde_json" }', //7
+        '', //                                                       8
+        '[patch."https://github.com/acme/tools.git"]', //            9
+        'tool = { path = "vendor/tool" }', //                       10
+        '', //                                                      11
+        '[patch.my-registry.inner]', //                             12
+        'path = "libs/inner"', //                                   13
+      ].join('\n'),
+      'Cargo.toml',
+    );
+    expect(manifest.overrides).toEqual([
+      { table: 'patch', source: 'crates-io', packageName: 'itoa', path: 'libs/itoa', line: 5 },
+      { table: 'patch', source: 'crates-io', packageName: 'serde_json', path: 'forks/json', line: 7 },
+      { table: 'patch', source: 'https://github.com/acme/tools', packageName: 'tool', path: 'vendor/tool', line: 10 },
+      { table: 'patch', source: 'my-registry', packageName: 'inner', path: 'libs/inner', line: 12 },
+    ]);
+  });
+
+  it('reads [replace] entries in every package ID spelling', () => {
+    const manifest = parseCargoManifest(
+      [
+        '[replace]',
+        '"itoa:1.0.19" = { path = "libs/itoa" }',
+        '"ryu@1.0.5" = { path = "libs/ryu" }',
+        '"https://github.com/rust-lang/crates.io-index#memchr:2.7.0" = { path = "libs/memchr" }',
+        '"libc:0.2.0" = { git = "https://github.com/rust-lang/libc" }',
+      ].join('\n'),
+      'Cargo.toml',
+    );
+    expect(manifest.overrides.map((o) => [o.table, o.source, o.packageName, o.path, o.line])).toEqual([
+      ['replace', 'crates-io', 'itoa', 'libs/itoa', 2],
+      ['replace', 'crates-io', 'ryu', 'libs/ryu', 3],
+      ['replace', 'crates-io', 'memchr', 'libs/memchr', 4],
+    ]);
+  });
+
+  it('has no overrides without [patch] or [replace]', () => {
+    expect(parseCargoManifest('[package]\nname = "a"\n', 'a/Cargo.toml').overrides).toEqual([]);
+  });
+
+  it('reads where registry and git dependencies come from, in members and [workspace.dependencies]', () => {
+    const manifest = parseCargoManifest(
+      [
+        '[package]',
+        'name = "a"',
+        '[dependencies]',
+        'itoa = "1"',
+        'inner = { version = "1", registry = "my-registry" }',
+        'tool = { git = "https://github.com/acme/tools.git" }',
+        '[workspace]',
+        '[workspace.dependencies]',
+        'shared = { git = "https://github.com/acme/shared/", package = "acme-shared" }',
+        'priv = { version = "2", registry = "my-registry" }',
+      ].join('\n'),
+      'Cargo.toml',
+    );
+    expect(manifest.dependencies.map((d) => [d.key, dependencySource(d)])).toEqual([
+      ['itoa', 'crates-io'],
+      ['inner', 'my-registry'],
+      ['tool', 'https://github.com/acme/tools'],
+    ]);
+    expect(manifest.workspace!.dependencies).toEqual({
+      shared: { path: undefined, packageName: 'acme-shared', git: 'https://github.com/acme/shared/' },
+      priv: { path: undefined, packageName: undefined, registry: 'my-registry' },
+    });
+    expect(dependencySource(manifest.workspace!.dependencies.shared)).toBe('https://github.com/acme/shared');
+  });
+
+  it.each([
+    ['crates-io', 'crates-io'],
+    ['https://github.com/rust-lang/crates.io-index', 'crates-io'],
+    ['sparse+https://index.crates.io/', 'crates-io'],
+    ['https://github.com/acme/tools.git', 'https://github.com/acme/tools'],
+    ['https://github.com/acme/tools/', 'https://github.com/acme/tools'],
+    ['git+https://github.com/acme/tools', 'https://github.com/acme/tools'],
+    ['my-registry', 'my-registry'],
+  ])('spells the source %s as %s', (source, expected) => {
+    expect(normalizeSource(source)).toBe(expected);
+  });
+
+  it('reads default-members', () => {
+    const manifest = parseCargoManifest('[workspace]\nmembers = ["a", "b"]\ndefault-members = ["a"]\n', 'Cargo.toml');
+    expect(manifest.workspace!.defaultMembers).toEqual(['a']);
+    expect(parseCargoManifest('[workspace]\nmembers = ["a"]\n', 'Cargo.toml').workspace!.defaultMembers).toBeUndefined();
+  });
+});
+
 describe('binaryNames', () => {
   const manifest = (extra: Partial<CargoManifest> = {}): CargoManifest => ({
     file: 'api/Cargo.toml',
     dir: 'api',
     packageName: 'api',
     dependencies: [],
+    overrides: [],
     explicitBins: [],
     autobins: true,
     explicitLib: false,

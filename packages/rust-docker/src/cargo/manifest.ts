@@ -1,5 +1,5 @@
-import * as TOML from '@iarna/toml';
 import { posix } from 'node:path';
+import { parseToml, TomlSyntaxError } from './toml';
 
 /** One dependency declaration, as written in a manifest (before workspace inheritance). */
 export interface DependencyDeclaration {
@@ -14,6 +14,10 @@ export interface DependencyDeclaration {
   path?: string;
   /** `x = { workspace = true }`: the rest comes from `[workspace.dependencies]`. */
   inheritsWorkspace?: boolean;
+  /** `registry = "..."`: an alternative registry; `[patch.<registry>]` overrides it. */
+  registry?: string;
+  /** `git = "..."`: a git source; `[patch."<url>"]` overrides it. */
+  git?: string;
   optional?: boolean;
   /** 1-based line of the declaration, for warnings (path and workspace dependencies only). */
   line?: number;
@@ -22,10 +26,32 @@ export interface DependencyDeclaration {
 export interface WorkspaceSection {
   members: string[];
   exclude: string[];
-  /** `[workspace.dependencies]`: key → path (relative to the workspace root) and package name. */
-  dependencies: Record<string, { path?: string; packageName?: string }>;
+  /** `[workspace.dependencies]`: key → path (relative to the workspace root), package name and source. */
+  dependencies: Record<string, { path?: string; packageName?: string; registry?: string; git?: string }>;
   /** `[workspace.package].version`, which members inherit with `version.workspace = true`. */
   packageVersion?: string;
+  /**
+   * `default-members`: what `cargo build` builds without `-p`. Membership and edges do not
+   * depend on it; every cargo command the plugin runs names its package.
+   */
+  defaultMembers?: string[];
+}
+
+/**
+ * A `[patch.<source>]` or `[replace]` entry that points to a local folder: every
+ * dependency on that package from that source, anywhere in the root's crate graph
+ * (external crates included), builds the local crate instead. Only a Cargo root's
+ * entries count (Cargo ignores them in members, with a warning).
+ */
+export interface PathOverride {
+  table: 'patch' | 'replace';
+  /** `crates-io`, an alternative registry's name, or a git URL (normalized). */
+  source: string;
+  /** The package it replaces: `package = "..."` or the key (`name:version` keys of `[replace]` give the name). */
+  packageName: string;
+  /** Path as written, relative to the manifest's folder. */
+  path: string;
+  line?: number;
 }
 
 export interface BinaryTarget {
@@ -47,6 +73,8 @@ export interface CargoManifest {
   workspaceRootHint?: string;
   workspace?: WorkspaceSection;
   dependencies: DependencyDeclaration[];
+  /** `[patch]` and `[replace]` entries with a `path`. */
+  overrides: PathOverride[];
   /** `[[bin]]` tables; implicit binaries are found on disk by `binaryNames`. */
   explicitBins: BinaryTarget[];
   autobins: boolean;
@@ -116,6 +144,8 @@ function readDependencyTable(
       if (typeof spec.package === 'string') declaration.packageName = spec.package;
       if (spec.workspace === true) declaration.inheritsWorkspace = true;
       if (spec.optional === true) declaration.optional = true;
+      if (typeof spec.registry === 'string') declaration.registry = spec.registry;
+      if (typeof spec.git === 'string') declaration.git = spec.git;
     }
     return declaration;
   });
@@ -146,11 +176,10 @@ function readAllDependencies(root: Table): DependencyDeclaration[] {
 export function parseCargoManifest(text: string, file: string): CargoManifest {
   let root: Table;
   try {
-    root = TOML.parse(text) as Table;
+    root = parseToml(text);
   } catch (error) {
-    const e = error as Error & { line?: number };
-    const line = typeof e.line === 'number' ? e.line + 1 : undefined;
-    throw new ManifestError(file, `invalid TOML: ${e.message.split('\n')[0]}`, line);
+    if (!(error instanceof TomlSyntaxError)) throw error;
+    throw new ManifestError(file, `invalid TOML: ${error.message}`, error.line);
   }
   const normalizedFile = file.split('\\').join('/');
   const dependencies = readAllDependencies(root);
@@ -165,6 +194,7 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
     file: normalizedFile,
     dir,
     dependencies,
+    overrides: readOverrides(root, text),
     explicitBins: [],
     autobins: true,
     explicitLib: isTable(root.lib),
@@ -219,7 +249,12 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
     if (isTable(ws.dependencies)) {
       for (const [key, spec] of Object.entries(ws.dependencies)) {
         dependencies[key] = isTable(spec)
-          ? { path: stringOrUndefined(spec.path), packageName: stringOrUndefined(spec.package) }
+          ? {
+              path: stringOrUndefined(spec.path),
+              packageName: stringOrUndefined(spec.package),
+              ...(typeof spec.registry === 'string' ? { registry: spec.registry } : {}),
+              ...(typeof spec.git === 'string' ? { git: spec.git } : {}),
+            }
           : {};
       }
     }
@@ -229,8 +264,84 @@ export function parseCargoManifest(text: string, file: string): CargoManifest {
       dependencies,
       packageVersion: isTable(ws.package) ? stringOrUndefined(ws.package.version) : undefined,
     };
+    if (Array.isArray(ws['default-members'])) manifest.workspace.defaultMembers = stringArray(ws['default-members']);
   }
   return manifest;
+}
+
+/** The names crates.io goes by in `[patch.<source>]` keys and dependency sources. */
+const CRATES_IO_SOURCES = new Set(['crates-io', 'https://github.com/rust-lang/crates.io-index', 'sparse+https://index.crates.io/']);
+
+/**
+ * A source as `[patch]` keys and dependencies name it, in one spelling: `crates-io` for
+ * crates.io, a git URL without a trailing slash or `.git` (Cargo treats those alike),
+ * otherwise the registry's name.
+ */
+export function normalizeSource(source: string): string {
+  if (CRATES_IO_SOURCES.has(source)) return 'crates-io';
+  if (/^(?:git\+)?(?:https?|ssh|git|file):\/\//.test(source)) return source.replace(/^git\+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  return source;
+}
+
+/** The source a registry or git dependency comes from (see `normalizeSource`). */
+export function dependencySource(dep: { registry?: string; git?: string }): string {
+  if (dep.git !== undefined) return normalizeSource(dep.git);
+  return dep.registry !== undefined ? normalizeSource(dep.registry) : 'crates-io';
+}
+
+function readOverrides(root: Table, text: string): PathOverride[] {
+  // Each with what finds its line: the key in [patch], the path in [replace].
+  const found: Array<[PathOverride, string]> = [];
+  if (isTable(root.patch)) {
+    for (const [source, entries] of Object.entries(root.patch)) {
+      if (!isTable(entries)) continue;
+      for (const [key, spec] of Object.entries(entries)) {
+        if (!isTable(spec) || typeof spec.path !== 'string') continue;
+        found.push([{ table: 'patch', source: normalizeSource(source), packageName: stringOrUndefined(spec.package) ?? key, path: spec.path }, key]);
+      }
+    }
+  }
+  if (isTable(root.replace)) {
+    for (const [spec, target] of Object.entries(root.replace)) {
+      if (!isTable(target) || typeof target.path !== 'string') continue;
+      // A package ID spec: `name:version`, `name@version`, or `<source>#name[:@]version`.
+      const hash = spec.lastIndexOf('#');
+      const source = hash >= 0 ? spec.slice(0, hash) : 'crates-io';
+      const name = (hash >= 0 ? spec.slice(hash + 1) : spec).split(/[:@]/)[0];
+      found.push([{ table: 'replace', source: normalizeSource(source), packageName: name, path: target.path }, target.path]);
+    }
+  }
+  if (found.length) {
+    const lines = overrideLines(text);
+    for (const [o, lookup] of found) o.line = lines.get(lookup);
+  }
+  return found.map(([o]) => o);
+}
+
+/** 1-based lines of `[patch]` keys (by key) and `[replace]` entries (by path), for warnings. */
+function overrideLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let section: 'patch' | 'replace' | undefined;
+  text.split('\n').forEach((line, index) => {
+    const header = /^\s*\[([^\]]+)\]/.exec(line);
+    if (header) {
+      const name = header[1].replace(/\s|["']/g, '');
+      section = /^patch\./.test(name) ? 'patch' : name === 'replace' ? 'replace' : undefined;
+      // `[patch.crates-io.foo]`: the key is in the header.
+      const dotted = /^patch\.[^.]+\.([^.]+)$/.exec(name);
+      if (dotted && !lines.has(dotted[1])) lines.set(dotted[1], index + 1);
+      if (dotted) section = undefined;
+      return;
+    }
+    if (section === 'patch') {
+      const key = /^\s*["']?([A-Za-z0-9_-]+)["']?\s*=/.exec(line);
+      if (key && !lines.has(key[1])) lines.set(key[1], index + 1);
+    } else if (section === 'replace') {
+      const path = /path\s*=\s*["']([^"']+)["']/.exec(line);
+      if (path && !lines.has(path[1])) lines.set(path[1], index + 1);
+    }
+  });
+  return lines;
 }
 
 /** 1-based line of each dependency key, found in one pass over the text. */

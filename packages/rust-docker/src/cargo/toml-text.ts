@@ -239,8 +239,8 @@ export function ensureTableEntries(
   entries: Array<[key: string, valueLiteral: string]>,
 ): string {
   // Ask the parsed document which keys exist: `[a.b.key]` tables and `key.sub = ...`
-  // dotted keys define a key without a `key =` line. A file that is not TOML at all falls
-  // back to what the text shows, unchecked (generators refuse such files before editing).
+  // dotted keys define a key without a `key =` line. A file that is not valid TOML
+  // falls back to what the text shows, unchecked (generators refuse such files before editing).
   let parsed: Record<string, unknown> | undefined;
   try {
     parsed = parseToml(text) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { modelOf, pkg } from '../testing/fixtures';
 import { parseCargoManifest } from './manifest';
-import { buildWorkspaceModel, dependencyClosure, globToRegExp, joinDir, outgoing, type CargoWorkspaceModel } from './workspace';
+import { addEdgesThroughExternals, addPossibleEdgesThroughExternals, buildWorkspaceModel, dependencyClosure, globToRegExp, joinDir, outgoing, type CargoWorkspaceModel } from './workspace';
 
 const workspaceOf = (model: CargoWorkspaceModel) =>
   Object.fromEntries([...model.crates.values()].map((c) => [c.dir, c.workspaceDir]));
@@ -414,5 +414,207 @@ describe('dependencyClosure', () => {
     expect(index.get('api')!.map((d) => `${d.kind}:${d.to}`)).toEqual(['normal:core', 'dev:fixtures', 'build:gen']);
     expect(index.get('unrelated')).toBeUndefined();
     expect(outgoing(model)).toBe(index);
+  });
+});
+
+describe('[patch] and [replace] path overrides', () => {
+  const overrideEdges = (model: CargoWorkspaceModel) =>
+    model.dependencies
+      .filter((d) => d.through)
+      .map((d) => `${d.from} -${d.kind}${d.target ? `(${d.target})` : ''}-> ${d.to} (${'override' in d.through! ? d.through.override : `via ${d.through!.external}`})`)
+      .sort();
+
+  it('gives every crate that depends on the registry package an edge to the local crate, with its kind and target', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a", "b", "c"]\n\n[patch.crates-io]\nitoa = { path = "libs/itoa" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nitoa = "1"'),
+      'b/Cargo.toml': pkg('b', "[dev-dependencies]\nitoa = { version = \"1\", features = [\"std\"] }\n[target.'cfg(unix)'.build-dependencies]\nitoa = \"1\""),
+      'c/Cargo.toml': pkg('c', '[dependencies]\nryu = "1"'),
+      'libs/itoa/Cargo.toml': pkg('itoa'),
+    });
+    expect(overrideEdges(m)).toEqual([
+      'a -normal-> libs/itoa (patch)',
+      'b -build(cfg(unix))-> libs/itoa (patch)',
+      'b -dev-> libs/itoa (patch)',
+    ]);
+    // Not a member (Cargo does not make patch targets members): a crate of its own.
+    expect(m.crates.get('libs/itoa')!.workspaceDir).toBeUndefined();
+  });
+
+  it('follows renames, workspace inheritance and patches of a member crate', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a", "serde"]\n\n[workspace.dependencies]\nserde = "1"\n\n[patch.crates-io]\nserde = { path = "serde" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nserde = { workspace = true }\nser = { version = "1", package = "serde" }'),
+      'serde/Cargo.toml': pkg('serde'),
+    });
+    expect(overrideEdges(m)).toEqual(['a -normal-> serde (patch)']);
+  });
+
+  it('matches the source: a crates.io patch leaves git and other-registry dependencies alone, and theirs apply to them', () => {
+    const m = modelOf({
+      'Cargo.toml': [
+        '[workspace]',
+        'members = ["a", "b", "c"]',
+        '[patch.crates-io]',
+        'tool = { path = "forks/crates-tool" }',
+        '[patch."https://github.com/acme/tool"]',
+        'tool = { path = "forks/git-tool" }',
+        '[patch.my-registry]',
+        'tool = { path = "forks/registry-tool" }',
+      ].join('\n'),
+      'a/Cargo.toml': pkg('a', '[dependencies]\ntool = "1"'),
+      'b/Cargo.toml': pkg('b', '[dependencies]\ntool = { git = "https://github.com/acme/tool.git", branch = "main" }'),
+      'c/Cargo.toml': pkg('c', '[dependencies]\ntool = { version = "1", registry = "my-registry" }'),
+      'forks/crates-tool/Cargo.toml': pkg('tool'),
+      'forks/git-tool/Cargo.toml': pkg('tool'),
+      'forks/registry-tool/Cargo.toml': pkg('tool'),
+    });
+    expect(overrideEdges(m)).toEqual([
+      'a -normal-> forks/crates-tool (patch)',
+      'b -normal-> forks/git-tool (patch)',
+      'c -normal-> forks/registry-tool (patch)',
+    ]);
+  });
+
+  it('matches a patch by the name of the crate it points to', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a"]\n[patch.crates-io]\nanything = { path = "forks/json" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nserde_json = "1"'),
+      'forks/json/Cargo.toml': pkg('serde_json'),
+    });
+    expect(overrideEdges(m)).toEqual(['a -normal-> forks/json (patch)']);
+  });
+
+  it('applies to path dependencies outside the workspace and to the patched crates themselves, not to dev-dependencies of non-members', () => {
+    const m = modelOf({
+      'ws/Cargo.toml': '[workspace]\nmembers = ["a"]\n[patch.crates-io]\nitoa = { path = "../forks/itoa" }\nryu = { path = "../forks/ryu" }\n',
+      'ws/a/Cargo.toml': pkg('a', '[dependencies]\nshared = { path = "../../shared" }'),
+      'shared/Cargo.toml': pkg('shared', '[dependencies]\nitoa = "1"\n[dev-dependencies]\nryu = "1"'),
+      'forks/itoa/Cargo.toml': pkg('itoa', '[dependencies]\nryu = "1"'),
+      'forks/ryu/Cargo.toml': pkg('ryu'),
+    });
+    expect(overrideEdges(m)).toEqual(['forks/itoa -normal-> forks/ryu (patch)', 'shared -normal-> forks/itoa (patch)']);
+  });
+
+  it('ignores [patch] in a member manifest, as Cargo does (with a warning of its own)', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a"]\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nitoa = "1"\n[patch.crates-io]\nitoa = { path = "../forks/itoa" }'),
+      'forks/itoa/Cargo.toml': pkg('itoa'),
+    });
+    expect(overrideEdges(m)).toEqual([]);
+  });
+
+  it('applies a standalone crate’s own [patch]', () => {
+    const m = modelOf({
+      'tool/Cargo.toml': pkg('tool', '[dependencies]\nitoa = "1"\n[patch.crates-io]\nitoa = { path = "../forks/itoa" }'),
+      'forks/itoa/Cargo.toml': pkg('itoa'),
+    });
+    expect(overrideEdges(m)).toEqual(['tool -normal-> forks/itoa (patch)']);
+  });
+
+  it('reads [replace] entries by package name', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a"]\n[replace]\n"itoa:1.0.19" = { path = "forks/itoa" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nitoa = "1.0"'),
+      'forks/itoa/Cargo.toml': pkg('itoa'),
+    });
+    expect(overrideEdges(m)).toEqual(['a -normal-> forks/itoa (replace)']);
+  });
+
+  it('warns about an entry pointing where there is no crate, and about one outside the Nx workspace', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a"]\n\n[patch.crates-io]\nitoa = { path = "forks/itoa" }\nryu = { path = "../../elsewhere/ryu" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nitoa = "1"\nryu = "1"'),
+    });
+    expect(overrideEdges(m)).toEqual([]);
+    expect(m.warnings).toEqual([
+      {
+        file: 'Cargo.toml',
+        line: 5,
+        message: '[patch] entry "itoa" points to forks/itoa, where there is no crate (no Cargo.toml with [package]); Cargo rejects the workspace',
+      },
+      {
+        file: 'Cargo.toml',
+        line: 6,
+        message: '[patch] entry "ryu" points to ../../elsewhere/ryu, outside the Nx workspace: Nx cannot see its files, so an edit there invalidates no cache',
+      },
+    ]);
+  });
+
+  it('adds the edges Cargo.lock shows through external crates, with the kind of the crate’s own dependency', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n\n[patch.crates-io]\nitoa = { path = "forks/itoa" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\njson = { version = "1", package = "serde_json" }\n[dev-dependencies]\nserde_json = "1"'),
+      'b/Cargo.toml': pkg('b', '[build-dependencies]\nhelper = "1"'),
+      'forks/itoa/Cargo.toml': pkg('itoa'),
+    });
+    addEdgesThroughExternals(m, '.', {
+      a: { serde_json: [{ name: 'itoa', version: '0.1.0' }] },
+      b: { helper: [{ name: 'itoa', version: '0.1.0' }] },
+      // A lockfile that names a crate the manifests do not know: nothing to add.
+      c: { other: [{ name: 'itoa', version: '0.1.0' }] },
+    });
+    expect(overrideEdges(m)).toEqual([
+      'a -dev-> forks/itoa (via serde_json)',
+      'a -normal-> forks/itoa (via serde_json)',
+      'b -build-> forks/itoa (via helper)',
+    ]);
+    // The closure index follows the new edges.
+    expect(dependencyClosure(m, 'b', ['build'])).toEqual(['b', 'forks/itoa']);
+  });
+});
+
+describe('default-members', () => {
+  it('changes neither membership nor edges', () => {
+    const manifests = {
+      'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nb = { path = "../b" }'),
+      'b/Cargo.toml': pkg('b'),
+    };
+    const plain = modelOf(manifests);
+    const withDefaults = modelOf({ ...manifests, 'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\ndefault-members = ["b"]\n' });
+    expect(workspaceOf(withDefaults)).toEqual(workspaceOf(plain));
+    expect(edges(withDefaults)).toEqual(edges(plain));
+    expect(withDefaults.warnings).toEqual([]);
+  });
+
+  it('warns about a default member that is not a member, which Cargo rejects', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a"]\ndefault-members = ["a", "tools/x"]\n',
+      'a/Cargo.toml': pkg('a'),
+      'tools/x/Cargo.toml': pkg('x'),
+    });
+    expect(m.warnings.map((w) => w.message)).toContainEqual(
+      'default-members entry "tools/x" is not a workspace member; Cargo rejects the workspace: add it to members or remove it from default-members',
+    );
+  });
+
+  it('accepts the root package and implicit members as default members', () => {
+    const m = modelOf({
+      'Cargo.toml': pkg('root', '[dependencies]\nhelper = { path = "helper" }\n[workspace]\ndefault-members = [".", "helper"]'),
+      'helper/Cargo.toml': pkg('helper'),
+    });
+    expect(m.warnings).toEqual([]);
+  });
+});
+
+describe('edges through external crates without Cargo.lock', () => {
+  it('links every crate with a dependency from the overridden source to the local crate, keeping kinds', () => {
+    const m = modelOf({
+      'Cargo.toml': '[workspace]\nmembers = ["a", "b", "c"]\n\n[patch.crates-io]\nitoa = { path = "forks/itoa" }\n',
+      'a/Cargo.toml': pkg('a', '[dependencies]\nserde_json = "1"'),
+      'b/Cargo.toml': pkg('b', '[dev-dependencies]\nserde_json = "1"'),
+      'c/Cargo.toml': pkg('c', '[dependencies]\ntool = { git = "https://github.com/acme/tool" }'),
+      'forks/itoa/Cargo.toml': pkg('itoa', '[dependencies]\nryu = "1"'),
+    });
+    addPossibleEdgesThroughExternals(m, '.');
+    expect(m.dependencies.map((d) => `${d.from} -${d.kind}-> ${d.to}`).sort()).toEqual(['a -normal-> forks/itoa', 'b -dev-> forks/itoa']);
+  });
+
+  it('adds nothing to a root without overrides', () => {
+    const m = modelOf({ 'Cargo.toml': '[workspace]\nmembers = ["a"]\n', 'a/Cargo.toml': pkg('a', '[dependencies]\nserde_json = "1"') });
+    addPossibleEdgesThroughExternals(m, '.');
+    expect(m.dependencies).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { CargoManifest, DependencyDeclaration } from './manifest';
+import { dependencySource, type CargoManifest, type DependencyDeclaration } from './manifest';
 
 /**
  * Files at a Cargo root that can change what cargo builds from any crate. Nx selects
@@ -25,6 +25,13 @@ export interface CrateDependency {
   to: string;
   kind: DependencyDeclaration['kind'];
   target?: string;
+  /**
+   * How Cargo gets there when it is not a path dependency: a `[patch]` or `[replace]`
+   * entry redirects a registry or git dependency to the local crate (`override`), or an
+   * external crate the crate depends on reaches it that way (`external` names that
+   * package; read from Cargo.lock).
+   */
+  through?: { override: 'patch' | 'replace' } | { external: string };
 }
 
 export interface WorkspaceWarning {
@@ -260,6 +267,9 @@ export function buildWorkspaceModel(manifests: CargoManifest[], options: ModelOp
     }
   }
 
+  dependencies.push(...overrideDependencies(crates, workspaces, dependencies, warnings, options));
+  warnings.push(...defaultMemberWarnings(workspaces, memberDirs, crates));
+
   for (const crate of crates.values()) {
     if (crate.workspaceDir !== undefined) continue;
     const named = hinted.get(crate.dir);
@@ -319,6 +329,243 @@ function uniqueProjectNames(crates: Map<string, Crate>): WorkspaceWarning[] {
     });
   }
   return warnings;
+}
+
+/**
+ * A crate's dependencies on registry or git packages, as Cargo sees them after
+ * `workspace = true` inheritance: the package name and the source it comes from.
+ */
+export function registryDependencies(
+  crate: Crate,
+  workspaces: Map<string, CargoManifest>,
+): Array<{ declaration: DependencyDeclaration; packageName: string; source: string }> {
+  const ws = crate.workspaceDir !== undefined ? workspaces.get(crate.workspaceDir)?.workspace : undefined;
+  const out: Array<{ declaration: DependencyDeclaration; packageName: string; source: string }> = [];
+  for (const dep of crate.manifest.dependencies) {
+    if (dep.path !== undefined) continue;
+    if (dep.inheritsWorkspace) {
+      const entry = ws?.dependencies[dep.key];
+      if (!entry || entry.path !== undefined) continue;
+      out.push({ declaration: dep, packageName: dep.packageName ?? entry.packageName ?? dep.key, source: dependencySource(entry) });
+    } else {
+      out.push({ declaration: dep, packageName: dep.packageName ?? dep.key, source: dependencySource(dep) });
+    }
+  }
+  return out;
+}
+
+/** The folder of the Cargo root a crate resolves in: its workspace, or itself when standalone. */
+export function cargoRootOf(crate: Crate): string {
+  return crate.workspaceDir ?? crate.dir;
+}
+
+/**
+ * Crates in the dependency graph Cargo resolves from one root: its members (or the
+ * standalone crate), everything their path dependencies reach, and the root's override
+ * targets with what they reach.
+ */
+function resolvedFrom(seeds: string[], dependencies: CrateDependency[], isMember: (dir: string) => boolean): Set<string> {
+  const adjacency = new Map<string, string[]>();
+  // Cargo resolves dev-dependencies of members only.
+  for (const d of dependencies) if (d.kind !== 'dev' || isMember(d.from)) adjacency.set(d.from, [...(adjacency.get(d.from) ?? []), d.to]);
+  const seen = new Set(seeds);
+  const stack = [...seeds];
+  while (stack.length) {
+    for (const next of adjacency.get(stack.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/** A Cargo root's `[patch]`/`[replace]` targets, keyed by source and package name. */
+type OverrideTargets = Map<string, { crate: Crate; table: 'patch' | 'replace'; source: string }>;
+
+function overrideTargets(rootDir: string, root: CargoManifest, crates: Map<string, Crate>, warnings?: WorkspaceWarning[]): OverrideTargets {
+  const targets: OverrideTargets = new Map();
+  for (const o of root.overrides) {
+    const dir = joinDir(rootDir, o.path);
+    const crate = crates.get(dir);
+    if (!crate && (dir === '..' || dir.startsWith('../') || dir.startsWith('/'))) {
+      warnings?.push({
+        file: root.file,
+        line: o.line,
+        message: `[${o.table}] entry "${o.packageName}" points to ${dir}, outside the Nx workspace: Nx cannot see its files, so an edit there invalidates no cache`,
+      });
+      continue;
+    }
+    if (!crate) {
+      warnings?.push({
+        file: root.file,
+        line: o.line,
+        message: `[${o.table}] entry "${o.packageName}" points to ${dir}, where there is no crate (no Cargo.toml with [package]); Cargo rejects the workspace`,
+      });
+      continue;
+    }
+    // Cargo matches a patch by the name of the crate it points to.
+    const name = o.table === 'patch' ? crate.name : o.packageName;
+    if (!targets.has(`${o.source}\0${name}`)) targets.set(`${o.source}\0${name}`, { crate, table: o.table, source: o.source });
+  }
+  return targets;
+}
+
+/** Cargo roots (workspace roots and standalone crates) whose manifest has overrides. */
+function rootsWithOverrides(crates: Map<string, Crate>, workspaces: Map<string, CargoManifest>): Map<string, CargoManifest> {
+  const roots = new Map<string, CargoManifest>();
+  for (const [dir, ws] of workspaces) if (ws.overrides.length) roots.set(dir, ws);
+  for (const crate of crates.values()) {
+    if (crate.workspaceDir === undefined && !workspaces.has(crate.dir) && crate.manifest.overrides.length) roots.set(crate.dir, crate.manifest);
+  }
+  return roots;
+}
+
+/**
+ * The crates an override of `rootDir` can apply to, each with its registry and git
+ * dependencies. Override targets are seeds, so the path dependencies of the members and
+ * of the targets reach every such crate; Cargo resolves dev-dependencies of members only.
+ */
+function overridableDependencies(rootDir: string, targets: OverrideTargets, crates: Map<string, Crate>, workspaces: Map<string, CargoManifest>, pathDependencies: CrateDependency[]) {
+  const isMember = (dir: string) => cargoRootOf(crates.get(dir)!) === rootDir;
+  const seeds = [...crates.values()].filter((c) => cargoRootOf(c) === rootDir).map((c) => c.dir);
+  seeds.push(...[...targets.values()].map((t) => t.crate.dir));
+  const out: Array<{ dir: string; dependency: ReturnType<typeof registryDependencies>[number] }> = [];
+  for (const dir of resolvedFrom(seeds, pathDependencies, isMember)) {
+    for (const dependency of registryDependencies(crates.get(dir)!, workspaces)) {
+      if (dependency.declaration.kind !== 'dev' || isMember(dir)) out.push({ dir, dependency });
+    }
+  }
+  return out;
+}
+
+/**
+ * Edges from `[patch.<source>]` and `[replace]` entries with a `path`, in a Cargo root's
+ * manifest: every crate of that root's graph that depends on the package from that source
+ * depends on the local crate instead (cargo metadata reports exactly these edges).
+ */
+function overrideDependencies(
+  crates: Map<string, Crate>,
+  workspaces: Map<string, CargoManifest>,
+  pathDependencies: CrateDependency[],
+  warnings: WorkspaceWarning[],
+  options: ModelOptions,
+): CrateDependency[] {
+  const out: CrateDependency[] = [];
+  const seen = new Set<string>();
+  for (const [rootDir, root] of rootsWithOverrides(crates, workspaces)) {
+    const targets = overrideTargets(rootDir, root, crates, warnings);
+    if (!targets.size) continue;
+    for (const { dir, dependency } of overridableDependencies(rootDir, targets, crates, workspaces, pathDependencies)) {
+      const target = targets.get(`${dependency.source}\0${dependency.packageName}`);
+      if (!target || (options.hasLibrary && !options.hasLibrary(target.crate))) continue;
+      const { kind, target: platform } = dependency.declaration;
+      const key = `${dir}\0${target.crate.dir}\0${kind}\0${platform ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ from: dir, to: target.crate.dir, kind, ...(platform ? { target: platform } : {}), through: { override: target.table } });
+    }
+  }
+  return out;
+}
+
+/**
+ * Without a Cargo.lock nothing says which registry crates depend on an overridden one:
+ * every crate of the root's graph with a dependency from an overridden source may reach
+ * it through that dependency, so it gets an edge to it. A safe over-approximation, until
+ * Cargo writes the lockfile (every build does) and `addEdgesThroughExternals` is exact.
+ */
+export function addPossibleEdgesThroughExternals(model: CargoWorkspaceModel, rootDir: string): void {
+  const root = rootsWithOverrides(model.crates, model.workspaces).get(rootDir);
+  if (!root) return;
+  const targets = overrideTargets(rootDir, root, model.crates);
+  const seen = new Set(model.dependencies.map((d) => `${d.from}\0${d.to}\0${d.kind}\0${d.target ?? ''}`));
+  const pathDependencies = model.dependencies.filter((d) => !d.through);
+  for (const { dir, dependency } of overridableDependencies(rootDir, targets, model.crates, model.workspaces, pathDependencies)) {
+    for (const target of targets.values()) {
+      if (target.source !== dependency.source || target.crate.dir === dir) continue;
+      const { kind, target: platform } = dependency.declaration;
+      const key = `${dir}\0${target.crate.dir}\0${kind}\0${platform ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      model.dependencies.push({ from: dir, to: target.crate.dir, kind, ...(platform ? { target: platform } : {}), through: { external: dependency.packageName } });
+    }
+  }
+  adjacencyCache.delete(model);
+}
+
+/** Cargo rejects a workspace whose `default-members` names a folder that is not a member. */
+function defaultMemberWarnings(
+  workspaces: Map<string, CargoManifest>,
+  memberDirs: Map<string, Set<string>>,
+  crates: Map<string, Crate>,
+): WorkspaceWarning[] {
+  const out: WorkspaceWarning[] = [];
+  for (const [wsDir, ws] of workspaces) {
+    for (const entry of ws.workspace!.defaultMembers ?? []) {
+      const re = globToRegExp(joinDir(wsDir, entry));
+      const matches = [...crates.values()].filter((c) => re.test(c.dir));
+      if (!matches.some((c) => c.workspaceDir === wsDir || memberDirs.get(wsDir)!.has(c.dir))) {
+        out.push({
+          file: ws.file,
+          message: `default-members entry "${entry}" is not a workspace member; Cargo rejects the workspace: add it to members or remove it from default-members`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Edges Cargo.lock shows and manifests cannot: a crate depends on an external crate that,
+ * through a `[patch]` or `[replace]`, depends on a local crate (a patched `itoa` under
+ * `serde_json`). Nx has no edge from an external node to a project, so the crate gets the
+ * edge itself, with the kind and target of its dependency on the external crate.
+ * `reach`: local package name → external package name → local packages it reaches
+ * (`localsThroughExternals` in lockfile.ts).
+ */
+export function addEdgesThroughExternals(
+  model: CargoWorkspaceModel,
+  rootDir: string,
+  reach: Record<string, Record<string, Array<{ name: string; version: string }>>>,
+): void {
+  const entries = Object.entries(reach);
+  if (!entries.length) return;
+  const byName = new Map<string, Crate[]>();
+  for (const crate of model.crates.values()) byName.set(crate.name, [...(byName.get(crate.name) ?? []), crate]);
+  const versionOf = (c: Crate) => c.manifest.version ?? (c.manifest.inheritsVersion && c.workspaceDir !== undefined ? model.workspaces.get(c.workspaceDir)?.workspace?.packageVersion : undefined) ?? '0.0.0';
+  const find = (name: string, version?: string): Crate | undefined => {
+    const candidates = byName.get(name) ?? [];
+    if (candidates.length <= 1) return candidates[0];
+    return (
+      candidates.find((c) => cargoRootOf(c) === rootDir && (version === undefined || versionOf(c) === version)) ??
+      candidates.find((c) => version === undefined || versionOf(c) === version) ??
+      candidates.find((c) => cargoRootOf(c) === rootDir)
+    );
+  };
+  const seen = new Set(model.dependencies.map((d) => `${d.from}\0${d.to}\0${d.kind}\0${d.target ?? ''}`));
+  for (const [localName, viaExternal] of entries) {
+    const from = find(localName);
+    if (!from) continue;
+    const declared = registryDependencies(from, model.workspaces);
+    for (const [external, locals] of Object.entries(viaExternal)) {
+      const kinds = declared.filter((d) => d.packageName === external).map((d) => d.declaration);
+      // A lockfile older than the manifest: count it as a normal dependency, to stay safe.
+      const declarations = kinds.length ? kinds : [{ kind: 'normal' as const, target: undefined }];
+      for (const local of locals) {
+        const to = find(local.name, local.version);
+        if (!to) continue;
+        for (const d of declarations) {
+          const key = `${from.dir}\0${to.dir}\0${d.kind}\0${d.target ?? ''}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          model.dependencies.push({ from: from.dir, to: to.dir, kind: d.kind, ...(d.target ? { target: d.target } : {}), through: { external } });
+        }
+      }
+    }
+  }
+  adjacencyCache.delete(model);
 }
 
 function findCycles(crates: Map<string, Crate>, deps: CrateDependency[]): string[][] {

@@ -2,6 +2,7 @@ import * as TOML from '@iarna/toml';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCargoWorkspace } from '../cargo/load';
 import { makeTempDir, modelOf, pkg, removeDir, writeFiles } from '../testing/fixtures';
 import {
   collectCrateFiles,
@@ -72,6 +73,41 @@ describe('pruneRootManifest', () => {
     expect(doc.patch).toEqual({ 'crates-io': { serde: { git: 'https://github.com/serde-rs/serde' } } });
   });
 
+  it('keeps the [patch] and [replace] paths inside the context and drops the others, which Cargo would fail on', () => {
+    const patched = [
+      '[workspace]',
+      'members = ["services/*"]',
+      '[patch.crates-io]',
+      'itoa = { path = "forks/itoa" }',
+      'ryu = { path = "./forks/ryu" }',
+      'serde = { git = "https://github.com/serde-rs/serde" }',
+      '[patch."https://github.com/acme/tool"]',
+      'tool = { path = "forks/tool" }',
+      '[replace]',
+      '"memchr:2.7.0" = { path = "forks/memchr" }',
+    ].join('\n');
+    const doc = parse(pruneRootManifest(patched, ['services/api', 'forks/ryu'], false));
+    expect(doc.patch).toEqual({ 'crates-io': { ryu: { path: './forks/ryu' }, serde: { git: 'https://github.com/serde-rs/serde' } } });
+    expect(doc).not.toHaveProperty('replace');
+    const all = parse(pruneRootManifest(patched, ['services/api', 'forks/itoa', 'forks/ryu', 'forks/tool', 'forks/memchr'], false));
+    expect(Object.keys(all.patch['crates-io']).sort()).toEqual(['itoa', 'ryu', 'serde']);
+    expect(all.patch['https://github.com/acme/tool']).toEqual({ tool: { path: 'forks/tool' } });
+    expect(all.replace).toEqual({ 'memchr:2.7.0': { path: 'forks/memchr' } });
+  });
+
+  it('writes a root manifest in TOML 1.0 that @iarna/toml cannot read', () => {
+    const text = '[workspace]\nmembers = ["a", "b"]\n\n[workspace.metadata.ci]\nmatrix = ["stable", 1]\n';
+    expect(() => parse(text)).toThrow();
+    expect(pruneRootManifest(text, ['a'], false)).toContain('members = [ "a" ]');
+  });
+
+  it('drops default-members safely: every cargo command of the Dockerfile names its package', () => {
+    const template = readFileSync(join(__dirname, 'files', 'Dockerfile.ejs'), 'utf8');
+    const commands = [...template.matchAll(/cargo (build|tree)[^\n]*/g)].map((m) => m[0]);
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const command of commands) expect(command).toContain('--package <%= name %>');
+  });
+
   const rootPackage = `${pkg('app', '[dependencies]\ncore = { path = "libs/core" }\n\n[[bin]]\nname = "app"\npath = "src/main.rs"')}\n[workspace]\nmembers = ["libs/*"]\n\n[profile.release]\nlto = true\n`;
 
   it('drops the root [package] and its tables when the root crate is not in the context', () => {
@@ -116,6 +152,50 @@ describe('sanitizeCargoConfigs', () => {
         ['services/api/.cargo/config', '[registries.x]\nindex = "https://x.example.com/index"\n'],
       ]),
     );
+  });
+});
+
+describe('planBuildContext with [patch]', () => {
+  let root: string;
+  beforeAll(() => {
+    root = makeTempDir();
+    writeFiles(root, {
+      'Cargo.toml': '[workspace]\nmembers = ["services/*"]\n\n[patch.crates-io]\nitoa = { path = "forks/itoa" }\nryu = { path = "forks/ryu" }\n',
+      // As Cargo writes it: api reaches the patched itoa through serde_json only.
+      'Cargo.lock': [
+        'version = 4',
+        '',
+        '[[package]]\nname = "api"\nversion = "0.1.0"\ndependencies = [\n "serde_json",\n]',
+        '',
+        '[[package]]\nname = "itoa"\nversion = "1.0.99"',
+        '',
+        '[[package]]\nname = "ryu"\nversion = "1.0.99"',
+        '',
+        '[[package]]\nname = "serde_json"\nversion = "1.0.154"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\ndependencies = [\n "itoa",\n]',
+        '',
+        '[[package]]\nname = "worker"\nversion = "0.1.0"\ndependencies = [\n "ryu",\n]',
+        '',
+      ].join('\n'),
+      'services/api/Cargo.toml': pkg('api', '[dependencies]\nserde_json = "1"'),
+      'services/worker/Cargo.toml': pkg('worker', '[dependencies]\nryu = "1"'),
+      'forks/itoa/Cargo.toml': pkg('itoa'),
+      'forks/itoa/src/lib.rs': '',
+      'forks/ryu/Cargo.toml': pkg('ryu'),
+      'forks/ryu/src/lib.rs': '',
+    });
+  });
+  afterAll(() => removeDir(root));
+  const readRoot = (file: string) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : undefined);
+
+  it('holds the patched crates the service builds, directly or through an external crate, and only their patches', () => {
+    const { model } = loadCargoWorkspace(root);
+    const api = planBuildContext(model, 'services/api', readRoot);
+    expect(api.crateDirs).toEqual(['forks/itoa', 'services/api']);
+    expect(parse(api.generated.get('Cargo.toml')!).patch).toEqual({ 'crates-io': { itoa: { path: 'forks/itoa' } } });
+    expect(parse(api.generated.get('Cargo.lock')!).package.map((p: { name: string }) => p.name)).toEqual(['api', 'itoa', 'serde_json']);
+    const worker = planBuildContext(model, 'services/worker', readRoot);
+    expect(worker.crateDirs).toEqual(['forks/ryu', 'services/worker']);
+    expect(parse(worker.generated.get('Cargo.toml')!).patch).toEqual({ 'crates-io': { ryu: { path: 'forks/ryu' } } });
   });
 });
 

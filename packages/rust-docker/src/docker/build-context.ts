@@ -1,4 +1,3 @@
-import * as TOML from '@iarna/toml';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -15,7 +14,8 @@ import { sanitizeCargoConfig } from '../cargo/cargo-config';
 import { pruneLockfile } from '../cargo/lockfile';
 import { copyFileNoFollow, ensureOwnDir, writeFileAtomic } from '../safety/paths';
 import { hasFields, isString, readStateFile, writeStateFile } from '../safety/state-file';
-import { dependencyClosure, type CargoWorkspaceModel } from '../cargo/workspace';
+import { parseToml, stringifyToml } from '../cargo/toml';
+import { dependencyClosure, joinDir, type CargoWorkspaceModel } from '../cargo/workspace';
 import { credentialKind, type KeptOut } from '../secrets/credential-files';
 import { ALWAYS_EXCLUDED, isIgnored, parseDockerignore, type IgnoreRule } from './dockerignore';
 import type { GitFiles } from './git-files';
@@ -41,7 +41,7 @@ const WORKSPACE_ONLY_KEYS = new Set(['workspace', 'profile', 'patch', 'replace']
 
 /** Rewrites the workspace manifest so it names only `memberDirs`. */
 export function pruneRootManifest(text: string, memberDirs: string[], keepPackage: boolean): string {
-  const root = TOML.parse(text) as Record<string, any>;
+  const root = parseToml(text) as Record<string, any>;
   if (!keepPackage) {
     for (const key of Object.keys(root)) if (!WORKSPACE_ONLY_KEYS.has(key)) delete root[key];
   }
@@ -50,16 +50,42 @@ export function pruneRootManifest(text: string, memberDirs: string[], keepPackag
     delete root.workspace['default-members'];
     delete root.workspace.exclude;
   }
-  return TOML.stringify(root as TOML.JsonMap);
+  dropOverridesOutside(root, new Set(memberDirs));
+  return stringifyToml(root);
+}
+
+/**
+ * `[patch]` and `[replace]` entries whose path is not in the context go: Cargo reads every
+ * patch path (a missing one fails the build), and `--locked` refuses a patch this
+ * service does not use. The ones it uses point into its closure, which the context holds.
+ */
+function dropOverridesOutside(root: Record<string, any>, contextDirs: Set<string>): void {
+  const outside = (spec: unknown) =>
+    typeof spec === 'object' && spec !== null && typeof (spec as { path?: unknown }).path === 'string' && !contextDirs.has(joinDir('.', (spec as { path: string }).path));
+  const prune = (table: Record<string, unknown>) => {
+    for (const [key, spec] of Object.entries(table)) if (outside(spec)) delete table[key];
+  };
+  if (root.patch && typeof root.patch === 'object') {
+    for (const [source, entries] of Object.entries(root.patch as Record<string, Record<string, unknown>>)) {
+      if (typeof entries !== 'object' || entries === null) continue;
+      prune(entries);
+      if (!Object.keys(entries).length) delete root.patch[source];
+    }
+    if (!Object.keys(root.patch).length) delete root.patch;
+  }
+  if (root.replace && typeof root.replace === 'object') {
+    prune(root.replace);
+    if (!Object.keys(root.replace).length) delete root.replace;
+  }
 }
 
 /** The user's Cargo config with its `[source]` tables replaced by the vendored ones. */
 export function vendoredCargoConfig(userConfig: string | undefined, vendorSnippet: string): string {
   let base = '';
   if (userConfig) {
-    const parsed = TOML.parse(userConfig) as Record<string, unknown>;
+    const parsed = parseToml(userConfig);
     delete parsed.source;
-    base = Object.keys(parsed).length ? TOML.stringify(parsed as TOML.JsonMap) + '\n' : '';
+    base = Object.keys(parsed).length ? stringifyToml(parsed) + '\n' : '';
   }
   return `${base}${vendorSnippet.trim()}\n`;
 }

@@ -4,9 +4,17 @@ import { dirname, join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
 import { warn } from './log';
-import { isExternal, lockGraph } from '../cargo/lockfile';
+import { impliedManifestFiles } from '../cargo/discover';
+import { isExternal, localsThroughExternals, lockGraph, type LockedLocal } from '../cargo/lockfile';
 import { ManifestError, parseCargoManifest, type CargoManifest } from '../cargo/manifest';
-import { buildWorkspaceModel, CARGO_ROOT_FILES, type CargoWorkspaceModel, type Crate } from '../cargo/workspace';
+import {
+  addEdgesThroughExternals,
+  addPossibleEdgesThroughExternals,
+  buildWorkspaceModel,
+  CARGO_ROOT_FILES,
+  type CargoWorkspaceModel,
+  type Crate,
+} from '../cargo/workspace';
 
 /**
  * The Cargo side of the Nx graph, computed from manifests and lockfiles alone (no cargo
@@ -16,7 +24,7 @@ import { buildWorkspaceModel, CARGO_ROOT_FILES, type CargoWorkspaceModel, type C
  */
 
 // Bumped whenever the cached shapes change, so an upgraded plugin never reads old entries.
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 /**
  * The plugin's version and the build of the code that parses manifests: a cache written
  * by any other build (an upgrade, or a local rebuild) is ignored.
@@ -28,7 +36,7 @@ const PLUGIN_VERSION: string = (() => {
   } catch {
     parts.push('dev');
   }
-  for (const file of [__filename, require.resolve('../cargo/manifest'), require.resolve('../cargo/lockfile')]) {
+  for (const file of [__filename, require.resolve('../cargo/manifest'), require.resolve('../cargo/toml'), require.resolve('../cargo/lockfile')]) {
     try {
       parts.push(String(statSync(file).mtimeMs));
     } catch {
@@ -53,6 +61,8 @@ interface LockSummary {
   edges: Record<string, string[]>;
   /** Local crate name → external nodes it depends on directly (all kinds). */
   localDeps: Record<string, string[]>;
+  /** Local crate name → external package → local crates it reaches (`[patch]` deep in a tree). */
+  throughExternals: Record<string, Record<string, LockedLocal[]>>;
 }
 
 interface Stamp {
@@ -216,7 +226,7 @@ export function summarizeLock(text: string): LockSummary {
     const base = `cargo:${p.name}@${p.version}`;
     names.set(p, counts.get(`${p.name}@${p.version}`)! > 1 ? `${base}+${sha1(p.source!).slice(0, 8)}` : base);
   }
-  const summary: LockSummary = { nodes: {}, edges: {}, localDeps: {} };
+  const summary: LockSummary = { nodes: {}, edges: {}, localDeps: {}, throughExternals: localsThroughExternals(graph) };
   for (const p of graph.packages) {
     const deps = graph.dependenciesOf.get(p)!.filter(isExternal).map((d) => names.get(d)!);
     if (isExternal(p)) {
@@ -316,6 +326,9 @@ export function analyzeCargo(workspaceRoot: string, files: string[], options: { 
   const graph = analyzeFromFiles(workspaceRoot, manifestStats, listings, libraries);
   // Lockfiles, toolchain files and Cargo configs: adding or removing one changes the targets.
   const stamped = [...graph.cargoRoots].flatMap((root) => CARGO_ROOT_FILES.filter((f) => f !== 'Cargo.toml').map((f) => posix.join(root === '.' ? '' : root, f)));
+  // Manifests read beyond those Nx passed (analyzeFromFiles added them): theirs count too.
+  const passed = new Set(manifestFiles);
+  stamped.push(...[...manifestStats.keys()].filter((f) => !passed.has(f)));
   lastGraph = { files: fileList, key: `${manifestKey}\n${stampKey(statAll(workspaceRoot, stamped))}`, stamped, graph, libraries };
   return graph;
 }
@@ -345,8 +358,14 @@ function analyzeFromFiles(
       }
     });
     dirty ||= changed;
-    if (entry.manifest) manifests.push(entry.manifest);
-    else if (entry.error) errors.push(Object.assign(new ManifestError(file, ''), { message: entry.error.message, line: entry.error.line }));
+    if (entry.manifest) {
+      manifests.push(entry.manifest);
+      // Plugin include/exclude in nx.json narrows what Nx passes, never what Cargo reads:
+      // manifests this one brings in join the loop (a Map visits entries added while iterating).
+      for (const implied of impliedManifestFiles(entry.manifest, workspaceRoot)) {
+        if (!manifestStats.has(implied)) manifestStats.set(implied, statAll(workspaceRoot, [implied]).get(implied));
+      }
+    } else if (entry.error) errors.push(Object.assign(new ManifestError(file, ''), { message: entry.error.message, line: entry.error.line }));
   }
   for (const file of Object.keys(cache.manifests)) {
     if (!seen.has(file)) {
@@ -375,7 +394,10 @@ function analyzeFromFiles(
     const lockFile = posix.join(root === '.' ? '' : root, 'Cargo.lock');
     const abs = join(workspaceRoot, lockFile);
     const stat = statSync(abs, { throwIfNoEntry: false });
-    if (!stat) continue;
+    if (!stat) {
+      addPossibleEdgesThroughExternals(model, root);
+      continue;
+    }
     seenLocks.add(lockFile);
     const { entry, changed } = cached(cache.locks, lockFile, abs, stat, (text, stamp) => ({ ...stamp, summary: summarizeLock(text) }));
     dirty ||= changed;
@@ -385,6 +407,7 @@ function analyzeFromFiles(
       const direct = entry.summary.localDeps[crate.name] ?? [];
       externals.set(crate.dir, classifyExternals(crate, model, direct, entry.summary.nodes));
     }
+    addEdgesThroughExternals(model, root, entry.summary.throughExternals);
   }
   for (const file of Object.keys(cache.locks)) {
     if (!seenLocks.has(file)) {

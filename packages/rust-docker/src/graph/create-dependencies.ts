@@ -2,6 +2,7 @@ import type { CreateDependencies, DependencyType, RawProjectGraphDependency } fr
 import { posix } from 'node:path';
 import { analyzeCargo, type CargoGraph } from './cargo-graph';
 import { isManifest } from './create-nodes';
+import { edgesBetweenProjects } from './project-edges';
 import type { RustDockerPluginOptions } from './targets';
 
 // DependencyType's values; importing the enum would load all of @nx/devkit for two strings.
@@ -35,7 +36,7 @@ export const createDependencies: CreateDependencies<RustDockerPluginOptions> = (
 
   const manifestOf = (dir: string) => posix.join(dir === '.' ? '' : dir, 'Cargo.toml');
   const kinds = new Map<string, Set<string>>();
-  for (const dep of graph.model.dependencies) {
+  for (const dep of edgesBetweenProjects(graph.model, (dir) => projectByRoot.has(dir))) {
     const source = projectByRoot.get(dep.from);
     const target = projectByRoot.get(dep.to);
     if (!source || !target || source === target) continue;

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { binaryNames } from '../cargo/manifest';
-import type { Crate } from '../cargo/workspace';
+import { dependencyClosure, outgoing, type Crate } from '../cargo/workspace';
 import { analyzeCargo, directProductionDependencies, type CargoGraph } from './cargo-graph';
 import { warn } from './log';
 import { composeTargets, crateProject, normalizePluginOptions, type CrateFacts, type NormalizedPluginOptions, type RustDockerPluginOptions } from './targets';
@@ -39,7 +39,17 @@ function dockerfilePort(absPath: string): number | undefined {
 }
 
 /** Reads what inference needs from a crate's folder on disk and from the Cargo graph. */
-export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGraph, listings = new FolderListings(workspaceRoot)): CrateFacts {
+export function crateFacts(
+  workspaceRoot: string,
+  crate: Crate,
+  graph: CargoGraph,
+  listings = new FolderListings(workspaceRoot),
+  /**
+   * Whether a crate folder is an Nx project (Nx passed its Cargo.toml to the plugin);
+   * undefined when every crate is one.
+   */
+  isProject?: (dir: string) => boolean,
+): CrateFacts {
   const bins = binaryNames(
     crate.manifest,
     (rel) => listings.has(crate.dir, rel),
@@ -62,6 +72,25 @@ export function crateFacts(workspaceRoot: string, crate: Crate, graph: CargoGrap
       .sort(),
     productionExternals: [...(graph.externals.get(crate.dir)?.production ?? [])].sort(),
   };
+  // Crates Cargo builds this one from that are no Nx project (left out by the plugin's
+  // include/exclude): no node stands for them, so their folders are inputs, their external
+  // crates are named, and the projects behind them are named directly (edges pass through
+  // them too). Only then is a closure walked; with every crate a project, inputs stay direct.
+  if (isProject) {
+    const production = dependencyClosure(graph.model, crate.dir, ['normal', 'build']);
+    const direct = (outgoing(graph.model).get(crate.dir) ?? []).map((d) => d.to);
+    const tests = [...new Set([crate.dir, ...direct.flatMap((d) => dependencyClosure(graph.model, d, ['normal', 'build']))])];
+    const outside = { production: production.filter((d) => !isProject(d)).sort(), test: tests.filter((d) => !isProject(d)).sort() };
+    if (outside.test.length) {
+      facts.foldersOutsideProjects = outside;
+      const reached = [crate.dir, ...outside.production].flatMap((d) => directProductionDependencies(graph, d));
+      const projects = new Set(reached.filter((d) => d !== crate.dir && isProject(d)));
+      facts.productionDeps = [...projects].map((d) => projectName(graph.model.crates.get(d)!)).sort();
+      const externals = new Set(facts.productionExternals);
+      for (const d of outside.production) for (const node of graph.externals.get(d)?.production ?? []) externals.add(node);
+      facts.productionExternals = [...externals].sort();
+    }
+  }
   if (bins.length && listings.has(crate.dir, 'Dockerfile')) {
     facts.docker = {
       port: dockerfilePort(join(workspaceRoot, crate.dir, 'Dockerfile')),
@@ -135,12 +164,15 @@ export const createNodes: CreateNodes<RustDockerPluginOptions> = [
     const graph = analyzeCargo(context.workspaceRoot, manifests);
     logWarnings(graph, manifests.length);
     const listings = new FolderListings(context.workspaceRoot);
+    const projectDirs = new Set(manifests.map((f) => posix.dirname(f)));
+    // Plugin include/exclude can leave crates of the Cargo graph out of the projects.
+    const isProject = [...graph.model.crates.keys()].every((dir) => projectDirs.has(dir)) ? undefined : (dir: string) => projectDirs.has(dir);
     const services = new Map<string, string>();
     const results: Array<readonly [string, CreateNodesResult]> = files.map((file) => {
       if (!isManifest(file)) return [file, {}] as const;
       const crate = graph.model.crates.get(posix.dirname(file));
       if (!crate || crate.manifest.file !== file) return [file, {}] as const;
-      const facts = crateFacts(context.workspaceRoot, crate, graph, listings);
+      const facts = crateFacts(context.workspaceRoot, crate, graph, listings, isProject);
       if (facts.docker) services.set(posix.join(crate.dir === '.' ? '' : crate.dir, 'Dockerfile'), facts.name);
       const project = crateProject(facts, options);
       if (context.nxJsonConfiguration?.release) addReleasePublishTarget(project, facts); // nx release (see release/publish-target)

@@ -54,6 +54,11 @@ export interface CrateFacts {
    * dev-dependencies). Nx follows the rest of the closure through the graph's edges.
    */
   productionDeps: string[];
+  /**
+   * Folders of crates it is built from (production) or tested with (test) that are no Nx
+   * project (the plugin's include/exclude left them out): inputs, as no edge reaches them.
+   */
+  foldersOutsideProjects?: { production: string[]; test: string[] };
   /** External crates (Cargo.lock nodes) its normal and build dependencies name directly. */
   productionExternals: string[];
   /** Present when the crate has a Dockerfile: the port it EXPOSEs. */
@@ -95,8 +100,10 @@ export function crateProject(facts: CrateFacts, options: NormalizedPluginOptions
   const deps = facts.productionDeps;
   const upstream = deps.length ? [{ input: 'production', projects: deps }, { input: 'production', projects: deps, dependencies: true }] : [];
   const toolchain = [{ env: 'RUSTFLAGS' }, { runtime: 'rustc --version' }];
-  const productionInputs = ['production', ...upstream, CARGO_ROOT_INPUT, { externalDependencies: facts.productionExternals }];
-  const testInputs = ['default', '^production', CARGO_ROOT_INPUT, { externalDependencies: [] }, ...toolchain];
+  // Crates left out of the projects (the plugin's include/exclude) have no node to walk: their folders are inputs.
+  const outside = (dirs: string[] = []) => dirs.map((dir) => workspaceFile(dir, '**/*'));
+  const productionInputs = ['production', ...upstream, ...outside(facts.foldersOutsideProjects?.production), CARGO_ROOT_INPUT, { externalDependencies: facts.productionExternals }];
+  const testInputs = ['default', '^production', ...outside(facts.foldersOutsideProjects?.test), CARGO_ROOT_INPUT, { externalDependencies: [] }, ...toolchain];
   const cargoInputs = [...productionInputs, ...toolchain];
   const targets: Record<string, TargetConfiguration> = {};
 
