@@ -4,6 +4,7 @@ import { binaryNames, parseCargoManifest } from '../../cargo/manifest';
 import { findCrates } from '../../cargo/tree-crates';
 import { dockerfileRuntime, exposedPort, normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
+import { keepNxDockerOff } from '../init/nx-json';
 import { addToCompose, defaultPort, servicePort } from '../service/generator';
 import type { DockerGeneratorSchema } from './schema';
 
@@ -90,6 +91,7 @@ export async function dockerGenerator(tree: Tree, schema: DockerGeneratorSchema)
     }),
   );
   addToCompose(tree, { name: options.project, dockerfile: dockerfilePath, bin: options.bin, port: options.port, with: [], healthcheck: options.healthcheck });
+  keepNxDockerOff(tree, [dockerfilePath]);
   if (!options.skipFormat) await formatFiles(tree);
 }
 

@@ -13,6 +13,7 @@ import { addWorkspaceMember, ensureWorkspaceDependencies } from '../../cargo/roo
 import { addPathDependency, nameList, newCrate, requireCrates } from '../../cargo/tree-crates';
 import { normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
+import { keepNxDockerOff } from '../init/nx-json';
 import type { ServiceGeneratorSchema } from './schema';
 
 export interface NormalizedServiceOptions {
@@ -137,6 +138,7 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
     }),
   );
   addToCompose(tree, { name: options.name, dockerfile: posix.join(options.projectRoot, 'Dockerfile'), bin: options.name, port: options.port, with: options.with });
+  keepNxDockerOff(tree, [posix.join(options.projectRoot, 'Dockerfile')]);
   if (!options.skipFormat) await formatFiles(tree);
   return () => updateLockfile(tree.root);
 }
