@@ -48,7 +48,8 @@ export interface Workspace {
   remove(): void;
 }
 
-function workspaceAt(root: string, env: NodeJS.ProcessEnv): Workspace {
+/** A workspace made some other way (create-nx-workspace), driven like the others. */
+export function workspaceAt(root: string, env: NodeJS.ProcessEnv): Workspace {
   const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CLOUD: 'true', FORCE_COLOR: '0', ...env };
   const git = (args: string[]) =>
     run('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: root, quiet: true });
@@ -84,10 +85,11 @@ export function cloneWorkspace(origin: Workspace, name: string, env: NodeJS.Proc
  * A new Nx workspace in a temp folder, with nx from the registry and the plugin from its
  * packed tarball (as a user installs it), committed to git so affected and status work.
  */
-export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Workspace {
+export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}, options: { nxJson?: boolean; packageJson?: object } = {}): Workspace {
   const root = mkdtempSync(join(tmpdir(), `rust-docker-e2e-${name}-`));
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true }, null, 2));
-  writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true, ...options.packageJson }, null, 2));
+  // Nx also runs on package.json alone.
+  if (options.nxJson !== false) writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
   writeFileSync(join(root, '.gitignore'), 'node_modules/\n.nx/\n');
   run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', ...nxPackages(), packPlugin()], { cwd: root, quiet: true });
   const ws = workspaceAt(root, env);

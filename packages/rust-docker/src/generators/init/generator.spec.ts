@@ -267,7 +267,7 @@ describe('init generator', () => {
       expect(printed).toMatch(/Cargo\.toml\s+\[profile\.release\] lto = true: link-time optimization/);
       expect(printed).toMatch(/Cargo\.toml\s+\[profile\.release\] codegen-units = 1: /);
       expect(printed).toMatch(/Cargo\.toml\s+\[profile\.release\] opt-level = 3: /);
-      expect(printed).toContain('init proposes (not applied: existing crates would behave differently at run time)');
+      expect(printed).toContain('init proposes (not applied: existing crates would build or behave differently)');
       expect(printed).toMatch(/\[profile\.release\] panic = "abort": .*not applied to existing crates: a panic ends the whole process instead of the one request/);
       expect(printed).toMatch(/\[profile\.release\] strip = true: .*a panic backtrace \(RUST_BACKTRACE=1\) shows addresses/);
       expect(printed).toContain('Apply the release profile settings with: nx g @org/rust-docker:init --releaseProfile=all');

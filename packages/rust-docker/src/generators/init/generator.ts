@@ -69,9 +69,11 @@ function printReport(changes: Change[], notes: string[], proposals: Change[]): v
   if (proposals.length) {
     logger.info(
       [
-        `${PLUGIN_NAME} init proposes (not applied: existing crates would behave differently at run time):`,
+        `${PLUGIN_NAME} init proposes (not applied: existing crates would build or behave differently):`,
         ...proposals.map(line),
-        `  Apply the release profile settings with: nx g ${PLUGIN_NAME}:init --releaseProfile=all`,
+        ...(proposals.some((p) => p.what.startsWith('[profile.release]'))
+          ? [`  Apply the release profile settings with: nx g ${PLUGIN_NAME}:init --releaseProfile=all`]
+          : []),
       ].join('\n'),
     );
   }
@@ -99,7 +101,7 @@ export async function initialize(tree: Tree, schema: InitGeneratorSchema, target
   const changes: Change[] = [];
   const notes: string[] = [];
   const proposals: Change[] = [];
-  const firstRun = !tree.exists('nx.json') || !isRegistered(tree);
+  const firstRun = !isRegistered(tree);
 
   changes.push(...ensureNxJson(tree));
   let names = registeredOptions(tree, DEFAULT_PLUGIN_OPTIONS);
