@@ -88,6 +88,7 @@ describe('an Nx workspace made by create-nx-workspace, with @nx/docker', () => {
     expect(added.output).toContain('@org/rust-docker init changed:');
     expect(added.output).toMatch(/nx\.json\s+targetDefaults "@org\/rust-docker:cargo": \{\}/);
     expect(added.output).toContain('targetDefaults "build", "lint" no longer apply to the cargo targets');
+    expect(added.output).toContain('useInferencePlugins is false, but this plugin has no other way to add targets');
     expect(added.output).toMatch(/Cargo\.toml\s+created: the root of a Cargo workspace/);
     const nxJson = ws.json('nx.json');
     expect(nxJson.plugins.map((p: any) => p.plugin)).toEqual(['@nx/docker', '@org/rust-docker']);
@@ -100,15 +101,16 @@ describe('an Nx workspace made by create-nx-workspace, with @nx/docker', () => {
 
   it('a service: its Dockerfile is kept from @nx/docker, its cargo targets keep their Cargo inputs', () => {
     ws.nx(['g', '@org/rust-docker:service', 'api']);
-    // Other Dockerfiles stay @nx/docker's.
+    // Other Dockerfiles stay @nx/docker's (it names no project: the folder's project.json does).
     ws.write('tools/web/Dockerfile', 'FROM nginx:alpine\n');
+    ws.write('tools/web/project.json', JSON.stringify({ name: 'web' }));
     expect(ws.json('nx.json').plugins[0].exclude).toEqual(['api/Dockerfile']);
     const api = project('api');
     expect(Object.keys(api.targets)).toEqual(expect.arrayContaining(['build', 'test', 'lint', 'docker-build', 'docker-run', 'health-check']));
     expect(Object.keys(api.targets).filter((t) => t.startsWith('docker:') || t === 'nx-release-publish')).toEqual([]);
     expect(api.targets.build.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock']));
     expect(api.targets.build.dependsOn).toBeUndefined();
-    expect(Object.keys(project('tools-web').targets)).toEqual(expect.arrayContaining(['docker:build', 'docker:run']));
+    expect(Object.keys(project('web').targets)).toEqual(expect.arrayContaining(['docker:build', 'docker:run']));
     useBaseImages(ws, { RUST_IMAGE: STAND_IN_RUST_IMAGE });
     ws.git(['add', '-A']);
     ws.git(['commit', '-qm', 'api service']);
@@ -167,7 +169,9 @@ describe('an Nx workspace made by create-nx-workspace, with @nx/docker', () => {
         migrations: Object.entries<any>(migrations).map(([name, m]) => ({ version: m.version, description: m.description, package: '@org/rust-docker', name })),
       }),
     );
-    const migrated = ws.nx(['migrate', '--run-migrations=migrations.json']);
+    // nx migrate would run the migrations with the latest nx CLI, after checking its npm
+    // provenance, which this registry mirror does not carry: the workspace's own nx runs them.
+    const migrated = ws.nx(['migrate', '--run-migrations=migrations.json'], { env: { NX_MIGRATE_USE_LOCAL: 'true' } });
     expect(migrated.output).toContain('Ran update-0-2-0-keep-cargo-inputs from @org/rust-docker');
     expect(ws.json('nx.json')).toEqual(nxJson);
     ws.git(['checkout', '--', 'nx.json']);
@@ -188,6 +192,8 @@ describe('a workspace without nx.json, with crates of its own', () => {
     ws.write('bindings/package.json', JSON.stringify({ name: 'bindings', scripts: { build: 'echo napi build', test: 'echo js tests' } }, null, 2));
     ws.write('bindings/Cargo.toml', '[package]\nname = "bindings"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\npath = "src/lib.rs"\n');
     ws.write('bindings/src/lib.rs', 'pub fn answer() -> u32 {\n    42\n}\n');
+    // A .gitignore of its own, without Nx's folders.
+    ws.write('.gitignore', 'node_modules/\n');
     ws.git(['add', '-A']);
     ws.git(['commit', '-qm', 'a binding crate']);
   });

@@ -43,7 +43,9 @@ export function registerPlugin(tree: Tree, options: NormalizedPluginOptions): Ch
   const nxJson = readNxJson(tree)!;
   nxJson.plugins = [...(nxJson.plugins ?? []), { plugin: PLUGIN_NAME, options }];
   updateNxJson(tree, nxJson);
-  return [{ file: 'nx.json', what: `plugin ${PLUGIN_NAME} registered; its target names are its options there` }];
+  // Nx's own generators then write project.json targets instead; this plugin has only inferred ones.
+  const inferenceOff = nxJson.useInferencePlugins === false ? ' (useInferencePlugins is false, but this plugin has no other way to add targets)' : '';
+  return [{ file: 'nx.json', what: `plugin ${PLUGIN_NAME} registered; its target names are its options there${inferenceOff}` }];
 }
 
 /** The plugin's target names as registered (defaults for what the registration leaves out). */
