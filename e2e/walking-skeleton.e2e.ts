@@ -363,8 +363,10 @@ describe('walking skeleton: nx g to a healthy container', () => {
       const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as any).port)));
       try {
         const result = ws.nx(['run', 'api:docker-run', `--hostPort=${port}`, '--exclude-task-dependencies'], { allowFailure: true });
-        expect(result.code).not.toBe(0);
         expect(result.output).toContain(`port ${port} on 127.0.0.1 is already in use`);
+        // Nx 23 reports a continuous task run on its own that exits, failed or not, as done
+        // (exit 0); Nx 22 and 24 fail the run.
+        if (nxVersion().split('.')[0] !== '23') expect(result.code).not.toBe(0);
       } finally {
         server.close();
       }
