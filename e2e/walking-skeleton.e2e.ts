@@ -15,7 +15,11 @@ import {
   waitForAsync,
 } from './helpers/docker';
 import { run, seconds } from './helpers/run';
-import { createWorkspace, useBaseImages, type Workspace } from './helpers/workspace';
+import { createWorkspace, newestNxVersion, nxVersion, useBaseImages, type Workspace } from './helpers/workspace';
+
+// e2e/nx-matrix.js runs this suite again on older Nx majors; the two builds that involve the
+// Docker engine alone (no Nx difference to find there) run once, on the newest Nx.
+const engineOnly = nxVersion() === newestNxVersion() ? it : it.skip;
 
 /**
  * The whole path a user takes, for real: a new Nx workspace, the plugin from its tarball,
@@ -196,7 +200,7 @@ describe('walking skeleton: nx g to a healthy container', () => {
     expect(output).toMatch(new RegExp(`running api:latest \\([0-9a-f]{12}\\) as api on http://127\\.0\\.0\\.1:${port}`));
   });
 
-  it('the same Dockerfile builds with a plain docker build from the workspace root', async () => {
+  engineOnly('the same Dockerfile builds with a plain docker build from the workspace root', async () => {
     // Crates vendored in the workspace, as an air-gapped team keeps them: the build
     // container here cannot reach crates.io, so this is how a plain build gets them.
     const vendored = run('cargo', ['vendor', '--locked', 'vendor'], { cwd: ws.root, quiet: true }).stdout;
@@ -225,7 +229,7 @@ describe('walking skeleton: nx g to a healthy container', () => {
     }
   });
 
-  it('falls back to the legacy builder when asked, and the image still works', () => {
+  engineOnly('falls back to the legacy builder when asked, and the image still works', () => {
     const legacy = ws.nx(['run', 'api:docker-build', '--engine=legacy', '--skip-nx-cache', '--noCache']);
     expect(legacy.output).toContain('building with legacy');
     expect(legacy.output).toContain('cargo cache mounts off');
@@ -361,8 +365,10 @@ describe('walking skeleton: nx g to a healthy container', () => {
       const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as any).port)));
       try {
         const result = ws.nx(['run', 'api:docker-run', `--hostPort=${port}`, '--exclude-task-dependencies'], { allowFailure: true });
-        expect(result.code).not.toBe(0);
         expect(result.output).toContain(`port ${port} on 127.0.0.1 is already in use`);
+        // Nx 23 reports a continuous task run on its own that exits, failed or not, as done
+        // (exit 0); Nx 22 and 24 fail the run.
+        if (nxVersion().split('.')[0] !== '23') expect(result.code).not.toBe(0);
       } finally {
         server.close();
       }

@@ -16,9 +16,26 @@ export function packPlugin(): string {
   return tarball;
 }
 
-export function nxVersion(): string {
+/** The newest Nx, the one the plugin is developed against (package.json devDependencies). */
+export function newestNxVersion(): string {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
   return pkg.devDependencies.nx.replace(/^[\^~]/, '');
+}
+
+/**
+ * The Nx version e2e workspaces install: E2E_NX_VERSION when set (the CI matrix runs
+ * suites on older majors this way, see e2e/nx-matrix.js), else the newest.
+ */
+export function nxVersion(): string {
+  return process.env.E2E_NX_VERSION || newestNxVersion();
+}
+
+/**
+ * nx, and on an older Nx its @nx/devkit too, as any first-party Nx plugin brings it: npm
+ * would otherwise give the plugin the newest devkit, which needs the newest nx.
+ */
+export function nxPackages(): string[] {
+  return process.env.E2E_NX_VERSION ? [`nx@${nxVersion()}`, `@nx/devkit@${nxVersion()}`] : [`nx@${nxVersion()}`];
 }
 
 export interface Workspace {
@@ -31,7 +48,8 @@ export interface Workspace {
   remove(): void;
 }
 
-function workspaceAt(root: string, env: NodeJS.ProcessEnv): Workspace {
+/** A workspace made some other way (create-nx-workspace), driven like the others. */
+export function workspaceAt(root: string, env: NodeJS.ProcessEnv): Workspace {
   const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CLOUD: 'true', FORCE_COLOR: '0', ...env };
   const git = (args: string[]) =>
     run('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: root, quiet: true });
@@ -67,12 +85,13 @@ export function cloneWorkspace(origin: Workspace, name: string, env: NodeJS.Proc
  * A new Nx workspace in a temp folder, with nx from the registry and the plugin from its
  * packed tarball (as a user installs it), committed to git so affected and status work.
  */
-export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}): Workspace {
+export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}, options: { nxJson?: boolean; packageJson?: object } = {}): Workspace {
   const root = mkdtempSync(join(tmpdir(), `rust-docker-e2e-${name}-`));
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true }, null, 2));
-  writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true, ...options.packageJson }, null, 2));
+  // Nx also runs on package.json alone.
+  if (options.nxJson !== false) writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
   writeFileSync(join(root, '.gitignore'), 'node_modules/\n.nx/\n');
-  run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `nx@${nxVersion()}`, packPlugin()], { cwd: root, quiet: true });
+  run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', ...nxPackages(), packPlugin()], { cwd: root, quiet: true });
   const ws = workspaceAt(root, env);
   ws.git(['init', '-q', '-b', 'main']);
   ws.git(['add', '-A']);

@@ -103,7 +103,8 @@ export function crateFacts(
 export function logWarnings(graph: CargoGraph, manifestCount: number): void {
   for (const error of graph.errors) warn(`@org/rust-docker: ${error.message} (the rest of the graph still loads)`);
   for (const w of graph.model.warnings) warn(`@org/rust-docker: ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
-  if (manifestCount > 0 && graph.model.crates.size === 0) {
+  // A virtual manifest alone (init writes one) has no crate and nothing wrong with it.
+  if (manifestCount > 0 && graph.model.crates.size === 0 && graph.errors.length > 0) {
     warn(`@org/rust-docker: ${manifestCount} Cargo.toml file(s) found but no crate could be read; see the warnings above.`);
   }
 }

@@ -323,7 +323,9 @@ function preparePrebuiltContext(
     const t = context.taskGraph!.tasks[id].target;
     return t.project === o.project && t.target === context.targetName;
   });
-  const dependsOnBuild = taskId && (context.taskGraph!.dependencies[taskId] ?? []).some((dep) => context.taskGraph!.tasks[dep.id]?.target.project === o.project);
+  // Nx 24 lists edges ({ id }), Nx 22 and 23 task ids.
+  const edgeId = (dep: string | { id: string }) => (typeof dep === 'string' ? dep : dep.id);
+  const dependsOnBuild = taskId && (context.taskGraph!.dependencies[taskId] ?? []).some((dep) => context.taskGraph!.tasks[edgeId(dep)]?.target.project === o.project);
   if (!dependsOnBuild) {
     logger.warn(
       `${o.project}: the prebuilt strategy without "dependsOn": ["build"] ships whatever binary is in dist/, and the Nx cache cannot see it change; add the dependency to docker-build.`,

@@ -288,6 +288,8 @@ describe('docker generator', () => {
   describe('runtime files', () => {
     let info: jest.SpyInstance;
     const printed = () => info.mock.calls.map(([line]) => String(line));
+    // z2p is a standalone crate: init leaves it out of the Cargo workspace it creates, so its
+    // build context is its own folder and COPY paths are relative to it.
     beforeEach(() => {
       info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
       addCrate(tree, 'services/z2p', 'z2p', 'fn main() {\n    let dir = std::env::current_dir().unwrap().join("configuration");\n    let t = Tera::new("templates/**/*.html");\n    bind("0.0.0.0:8000");\n}\n');
@@ -300,8 +302,8 @@ describe('docker generator', () => {
     it('copies those the sources read into /app, read-only, and says so', async () => {
       await generate(tree, { project: 'z2p' });
       const dockerfile = read(tree, 'services/z2p/Dockerfile');
-      expect(dockerfile).toContain('WORKDIR /app\nCOPY services/z2p/configuration /app/configuration\nCOPY services/z2p/templates /app/templates\nUSER 10001:10001\n');
-      expect(runtimeLayout(dockerfile)).toEqual({ workdir: '/app', sources: ['services/z2p/configuration', 'services/z2p/templates'] });
+      expect(dockerfile).toContain('WORKDIR /app\nCOPY configuration /app/configuration\nCOPY templates /app/templates\nUSER 10001:10001\n');
+      expect(runtimeLayout(dockerfile)).toEqual({ workdir: '/app', sources: ['configuration', 'templates'] });
       expect(printed()).toContain(
         'z2p: runtime files copied read-only into /app: configuration/ ("configuration" at services/z2p/src/main.rs:2), templates/ ("templates/**/*.html" at services/z2p/src/main.rs:3); choose others with --runtimeFiles a,b or none with --runtimeFiles none',
       );
@@ -310,12 +312,12 @@ describe('docker generator', () => {
     it('keeps them, and the working directory, when the generator runs again', async () => {
       await generate(tree, { project: 'z2p', runtimeFiles: ['static'], workdir: '/srv' });
       await generate(tree, { project: 'z2p', runtime: 'debian' });
-      expect(runtimeLayout(read(tree, 'services/z2p/Dockerfile'))).toEqual({ workdir: '/srv', sources: ['services/z2p/static'] });
+      expect(runtimeLayout(read(tree, 'services/z2p/Dockerfile'))).toEqual({ workdir: '/srv', sources: ['static'] });
     });
 
     it('takes --runtimeFiles and --workdir instead, or none at all', async () => {
       await generate(tree, { project: 'z2p', runtimeFiles: 'static,configuration/base.yaml', workdir: '/srv/z2p' });
-      expect(runtimeLayout(read(tree, 'services/z2p/Dockerfile'))).toEqual({ workdir: '/srv/z2p', sources: ['services/z2p/static', 'services/z2p/configuration/base.yaml'] });
+      expect(runtimeLayout(read(tree, 'services/z2p/Dockerfile'))).toEqual({ workdir: '/srv/z2p', sources: ['static', 'configuration/base.yaml'] });
       await generate(tree, { project: 'z2p', runtimeFiles: ['none'] });
       expect(read(tree, 'services/z2p/Dockerfile')).not.toMatch(/^COPY services/m);
     });

@@ -21,6 +21,7 @@ import { checkComposeFile, checkInitInputs, transactional } from '../../safety/t
 import { addToCompose, composePortOwners, DEFAULT_PORT } from '../service/generator';
 import { readTreeManifests } from '../sync/generator';
 import { noPrompter, terminalPrompter, type Prompter } from './prompt';
+import { keepNxDockerOff } from '../init/nx-json';
 import type { DockerGeneratorSchema } from './schema';
 
 export interface NormalizedDockerOptions {
@@ -254,6 +255,8 @@ async function generateDocker(tree: Tree, schema: DockerGeneratorSchema, prompte
   checkComposeFile(tree, COMPOSE_FILE);
   const options = await normalizeOptions(tree, schema, prompter);
   await initGenerator(tree, { skipFormat: true });
+  // init may have made the root a Cargo workspace (leaving a standalone crate out of it): COPY paths follow the build context it leaves.
+  options.crateDir = contextDir(tree, options.projectRoot);
   const dockerfilePath = posix.join(options.projectRoot, 'Dockerfile');
   tree.write(
     dockerfilePath,
@@ -280,6 +283,7 @@ async function generateDocker(tree: Tree, schema: DockerGeneratorSchema, prompte
     healthcheck: options.healthcheck,
   });
   for (const note of options.notes) logger.info(`${options.project}: ${note}`);
+  keepNxDockerOff(tree, [dockerfilePath]);
   if (!options.skipFormat) await formatFiles(tree);
 }
 

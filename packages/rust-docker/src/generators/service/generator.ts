@@ -23,6 +23,7 @@ import { addPathDependency, nameList, newCrate, requireCrates } from '../../carg
 import { normalizeRuntime, renderDockerfile, type RuntimeVariant } from '../../docker/dockerfile';
 import { initGenerator } from '../init/generator';
 import { checkComposeFile, checkInitInputs, transactional } from '../../safety/tree';
+import { keepNxDockerOff } from '../init/nx-json';
 import type { ServiceGeneratorSchema } from './schema';
 
 export interface NormalizedServiceOptions {
@@ -153,6 +154,7 @@ async function generateService(tree: Tree, schema: ServiceGeneratorSchema): Prom
     }),
   );
   addToCompose(tree, { name: options.name, dockerfile: posix.join(options.projectRoot, 'Dockerfile'), bin: options.name, port: options.port, with: options.with });
+  keepNxDockerOff(tree, [posix.join(options.projectRoot, 'Dockerfile')]);
   if (!options.skipFormat) await formatFiles(tree);
   return () => updateLockfile(tree.root);
 }

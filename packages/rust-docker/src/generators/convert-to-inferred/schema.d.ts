@@ -1,0 +1,4 @@
+export interface ConvertToInferredGeneratorSchema {
+  project?: string;
+  skipFormat?: boolean;
+}
