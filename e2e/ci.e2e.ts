@@ -57,11 +57,11 @@ describe('ci: the generated workflow, run on a real history', () => {
     const result = ws.nx([...args, '--output-style=static']);
     const ran = [...result.output.matchAll(/^> nx run (\S+)/gm)].map((m) => m[1]).sort();
     expect(ran).toEqual([
-      'api:build',
+      'api:build:production', // build's default configuration
       'api:docker-build',
       'api:lint',
       'api:test',
-      'shared:build',
+      'shared:build:production',
       'shared:lint',
       'shared:test',
     ]);
