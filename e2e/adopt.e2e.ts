@@ -26,7 +26,7 @@ describe('adopt: existing services and a hand-written Dockerfile', () => {
 
   beforeAll(() => {
     containersBefore = containerIds();
-    ws = createWorkspace('adopt', env);
+    ws = createWorkspace('adopt', env, { quickRelease: true });
     ws.write('Cargo.toml', '[workspace]\nresolver = "2"\nmembers = ["services/*"]\n');
     for (const [name, files] of Object.entries({ ...SERVICES, legacy: LEGACY })) {
       for (const [file, text] of Object.entries(files)) ws.write(`services/${name}/${file}`, text);

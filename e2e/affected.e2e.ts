@@ -37,7 +37,7 @@ describe('affected: exactly what a change touches', () => {
   };
 
   beforeAll(() => {
-    ws = createWorkspace('affected', env);
+    ws = createWorkspace('affected', env, { quickRelease: true });
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:service', 'api']);
     ws.nx(['g', '@org/rust-docker:service', 'worker']);
@@ -56,7 +56,7 @@ describe('affected: exactly what a change touches', () => {
     ws.write('plain/Cargo.toml', `[package]\nname = "plain"\nversion = "0.1.0-run${Date.now()}"\nedition = "2021"\n\n[dependencies]\n`);
     ws.write('plain/src/main.rs', 'fn main() {\n    println!("plain");\n}\n');
     ws.write('Cargo.toml', ws.read('Cargo.toml').replace(/members = \[/, 'members = ["plain", '));
-    ws.nx(['g', '@org/rust-docker:docker', 'plain']);
+    ws.nx(['g', '@org/rust-docker:docker', 'plain', '--port=8080']); // it binds nothing, so the generator cannot tell
     // An external crate worker uses directly (api only through axum's tree), locked one
     // version back so a later bump changes one Cargo.lock entry and no manifest.
     ws.write('worker/Cargo.toml', ws.read('worker/Cargo.toml').replace('[dependencies]\n', '[dependencies]\nitoa = "1"\n'));

@@ -13,7 +13,7 @@ describe('ci: the generated workflow, run on a real history', () => {
   const env = { PATH: buildKitPath() };
 
   beforeAll(() => {
-    ws = createWorkspace('ci', env);
+    ws = createWorkspace('ci', env, { quickRelease: true });
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:service', 'api']);
     ws.nx(['g', '@org/rust-docker:service', 'worker']);

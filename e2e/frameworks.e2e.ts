@@ -42,7 +42,7 @@ describe('frameworks and compose', () => {
 
   beforeAll(() => {
     containersBefore = containerIds();
-    ws = createWorkspace('frameworks', env);
+    ws = createWorkspace('frameworks', env, { quickRelease: true });
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:library', 'shared']);
     for (const [framework, name] of FRAMEWORKS) {

@@ -208,7 +208,8 @@ describe('the Nx graph of those shapes', () => {
     expect(crateEdges(graph).get('api -> util')).toBe('static');
     const api = JSON.parse(ws.nx(['show', 'project', 'api', '--json']).stdout);
     // Still a member of the root workspace, whose manifest Nx no longer passes the plugin.
-    expect(api.targets.build.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock', '{workspaceRoot}/crates/core/**/*']));
+    expect(api.targets.build.inputs).toEqual(expect.arrayContaining(['cargoRoot', '{workspaceRoot}/crates/core/**/*']));
+    expect(api.namedInputs.cargoRoot).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock']));
     ws.git(['add', '-A']);
     ws.git(['commit', '-qm', 'plugin include/exclude']);
   });

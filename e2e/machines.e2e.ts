@@ -57,7 +57,7 @@ describe('beyond one machine: images through the remote cache and a registry', (
   };
 
   beforeAll(() => {
-    origin = createWorkspace('machines-origin', { PATH });
+    origin = createWorkspace('machines-origin', { PATH }, { quickRelease: true });
     base = origin.git(['rev-parse', 'HEAD']).stdout.trim();
     origin.nx(['g', '@org/rust-docker:init']);
     origin.nx(['g', '@org/rust-docker:library', 'shared']);

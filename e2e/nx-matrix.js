@@ -21,7 +21,8 @@ for (const version of versions) {
   const started = Date.now();
   const result = spawnSync(process.execPath, [jest, '--selectProjects', 'e2e', '--runInBand', ...SUITES], {
     cwd: repo,
-    env: { ...process.env, E2E_NX_VERSION: version },
+    // The shipped release profile is the newest Nx's walking skeleton's to prove; here, Nx is the subject.
+    env: { ...process.env, E2E_NX_VERSION: version, E2E_QUICK_RELEASE: '1' },
     stdio: 'inherit',
   });
   times.push([version, ((Date.now() - started) / 1000).toFixed(0)]);

@@ -108,7 +108,9 @@ describe('an Nx workspace made by create-nx-workspace, with @nx/docker', () => {
     const api = project('api');
     expect(Object.keys(api.targets)).toEqual(expect.arrayContaining(['build', 'test', 'lint', 'docker-build', 'docker-run', 'health-check']));
     expect(Object.keys(api.targets).filter((t) => t.startsWith('docker:') || t === 'nx-release-publish')).toEqual([]);
-    expect(api.targets.build.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock']));
+    // The Cargo root files come in through the named input the plugin declares once per project.
+    expect(api.targets.build.inputs).toContain('cargoRoot');
+    expect(api.namedInputs.cargoRoot).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml', '{workspaceRoot}/Cargo.lock']));
     expect(api.targets.build.dependsOn).toBeUndefined();
     expect(Object.keys(project('web').targets)).toEqual(expect.arrayContaining(['docker:build', 'docker:run']));
     useBaseImages(ws, { RUST_IMAGE: STAND_IN_RUST_IMAGE });
@@ -277,7 +279,8 @@ describe('a workspace without nx.json, with crates of its own', () => {
     });
     const legacy = JSON.parse(ws.nx(['show', 'project', 'legacy', '--json']).stdout);
     expect(legacy.targets['cargo-build']).toMatchObject({ executor: '@org/rust-docker:cargo', options: { release: true, args: ['--features', 'extra'] } });
-    expect(legacy.targets['cargo-build'].inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/Cargo.toml']));
+    expect(legacy.targets['cargo-build'].inputs).toContain('cargoRoot');
+    expect(legacy.namedInputs.cargoRoot).toContain('{workspaceRoot}/Cargo.toml');
     const util = JSON.parse(ws.nx(['show', 'project', 'util', '--json']).stdout);
     expect(Object.keys(util.targets)).toEqual(expect.arrayContaining(['cargo-build', 'cargo-test', 'lint']));
     // The kept option reaches cargo.

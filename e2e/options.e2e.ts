@@ -127,6 +127,7 @@ const CASES: Case[] = [
       ['--hostPort=18081', 'hostPort', 18081],
       ['--env.WORKERS=04', 'env', { WORKERS: '04' }],
       ['--hardened=false', 'hardened', false],
+      ['--init=false', 'init', false],
       ['--engine=podman', 'engine', 'podman'],
       ['--engineTimeout=5', 'engineTimeout', 5],
       ['--transferTimeout=90', 'transferTimeout', 90],
@@ -136,6 +137,7 @@ const CASES: Case[] = [
       ['--engine-timeout=6', 'engineTimeout', 6],
       ['--transfer-timeout=91', 'transferTimeout', 91],
       ['--no-hardened', 'hardened', false],
+      ['--no-init', 'init', false],
     ],
   },
   {
@@ -150,6 +152,7 @@ const CASES: Case[] = [
       ['--timeout=12', 'timeout', 12],
       ['--env.VERSION=1.10', 'env', { VERSION: '1.10' }],
       ['--hardened=false', 'hardened', false],
+      ['--init=false', 'init', false],
       ['--engine=docker', 'engine', 'docker'],
       ['--engineTimeout=5', 'engineTimeout', 5],
       ['--transferTimeout=90', 'transferTimeout', 90],
@@ -235,7 +238,7 @@ describe('executor options from the nx command line', () => {
     JSON.parse(readFileSync(join(ws.root, 'node_modules/@org/rust-docker/packages/rust-docker/dist/executors', executor, 'schema.json'), 'utf8'));
 
   beforeAll(() => {
-    ws = createWorkspace('options');
+    ws = createWorkspace('options', {}, { quickRelease: true });
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:service', 'api']);
     // nx-release-publish is inferred once nx.json releases the crates.

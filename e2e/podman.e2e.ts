@@ -18,7 +18,7 @@ describe('podman as the engine', () => {
       const save = spawnSync('bash', ['-o', 'pipefail', '-c', `docker save ${STAND_IN_RUST_IMAGE} | podman load`], { stdio: 'ignore' });
       expect(save.status).toBe(0);
     }
-    ws = createWorkspace('podman');
+    ws = createWorkspace('podman', {}, { quickRelease: true });
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:service', 'api']);
     useBaseImages(ws, { RUST_IMAGE: STAND_IN_RUST_IMAGE }, { engine: 'podman' });

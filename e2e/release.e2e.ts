@@ -63,7 +63,7 @@ describe('nx release: Cargo versions, changelogs, images by digest, affected-onl
   const releaseRecord = (project: string): ReleaseRecord => ws.json(`dist/${project}/docker/release.json`);
 
   beforeAll(() => {
-    ws = createWorkspace('release', { PATH });
+    ws = createWorkspace('release', { PATH }, { quickRelease: true });
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:library', LIB]);
     ws.nx(['g', '@org/rust-docker:service', 'api', `--deps=${LIB}`]);

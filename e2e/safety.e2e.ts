@@ -41,7 +41,7 @@ describe('safe in a real repository', () => {
 
   beforeAll(() => {
     containersBefore = containerIds();
-    ws = createWorkspace('safety', env);
+    ws = createWorkspace('safety', env, { quickRelease: true });
     ws.nx(['g', '@org/rust-docker:init']);
     ws.nx(['g', '@org/rust-docker:service', 'api']);
     ws.nx(['g', '@org/rust-docker:library', 'shared']);

@@ -34,7 +34,7 @@ describe('walking skeleton: nx g to a healthy container', () => {
 
   beforeAll(() => {
     containersBefore = containerIds();
-    ws = createWorkspace('skeleton', env);
+    ws = createWorkspace('skeleton', env, { quickRelease: process.env.E2E_QUICK_RELEASE === '1' });
   });
 
   afterAll(() => {

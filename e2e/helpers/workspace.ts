@@ -85,13 +85,37 @@ export function cloneWorkspace(origin: Workspace, name: string, env: NodeJS.Proc
  * A new Nx workspace in a temp folder, with nx from the registry and the plugin from its
  * packed tarball (as a user installs it), committed to git so affected and status work.
  */
-export function createWorkspace(name: string, env: NodeJS.ProcessEnv = {}, options: { nxJson?: boolean; packageJson?: object } = {}): Workspace {
+/**
+ * A quicker release profile for suites whose subject is not the image itself: no LTO, no
+ * optimization, parallel codegen. Cargo's config overrides the manifest's profile, so the
+ * workspace's own Cargo.toml stays what the generators write. The walking-skeleton and
+ * images suites build with the shipped profile (and so does the skeleton on older Nx
+ * majors unless E2E_QUICK_RELEASE=1, which the Nx matrix sets).
+ */
+export const QUICK_RELEASE_CONFIG = [
+  '# e2e only: a quicker release profile (see e2e/helpers/workspace.ts)',
+  '[profile.release]',
+  'lto = false',
+  'opt-level = 0',
+  'codegen-units = 16',
+  '',
+].join('\n');
+
+export function createWorkspace(
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { nxJson?: boolean; packageJson?: object; quickRelease?: boolean } = {},
+): Workspace {
   const root = mkdtempSync(join(tmpdir(), `rust-docker-e2e-${name}-`));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '0.0.0', private: true, ...options.packageJson }, null, 2));
   // Nx also runs on package.json alone.
   if (options.nxJson !== false) writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
   writeFileSync(join(root, '.gitignore'), 'node_modules/\n.nx/\n');
   run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', ...nxPackages(), packPlugin()], { cwd: root, quiet: true });
+  if (options.quickRelease) {
+    mkdirSync(join(root, '.cargo'), { recursive: true });
+    writeFileSync(join(root, '.cargo', 'config.toml'), QUICK_RELEASE_CONFIG);
+  }
   const ws = workspaceAt(root, env);
   ws.git(['init', '-q', '-b', 'main']);
   ws.git(['add', '-A']);
