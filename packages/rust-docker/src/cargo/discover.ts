@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SKIPPED_DIRS } from './load';
 import type { CargoManifest } from './manifest';
-import { joinDir } from './workspace';
+import { globToRegExp, joinDir } from './workspace';
 
 /**
  * Cargo decides membership and edges from the manifests on disk, while Nx hands a plugin
@@ -54,7 +54,7 @@ export function globOnDisk(pattern: string, workspaceRoot: string): string[] {
       };
       current.forEach(walk);
     } else if (GLOB_CHARS.test(segment)) {
-      const re = segmentRegExp(segment);
+      const re = globToRegExp(segment); // one name: `*` never meets a `/`
       for (const dir of current) {
         for (const name of subfolders(workspaceRoot, dir)) if (re.test(name)) next.push(dir ? `${dir}/${name}` : name);
       }
@@ -75,22 +75,4 @@ function subfolders(workspaceRoot: string, dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-function segmentRegExp(segment: string): RegExp {
-  let out = '';
-  for (let i = 0; i < segment.length; i++) {
-    const ch = segment[i];
-    if (ch === '*') out += '.*';
-    else if (ch === '?') out += '.';
-    else if (ch === '[') {
-      const close = segment.indexOf(']', i);
-      if (close < 0) out += '\\[';
-      else {
-        out += `[${segment.slice(i + 1, close).replace(/^!/, '^')}]`;
-        i = close;
-      }
-    } else out += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
 }
