@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { dirname, join, posix } from 'node:path';
 import { FolderListings } from '../cargo/layout';
 import { libraryOnDisk } from '../cargo/load';
+import { isRecord } from '../safety/is-record';
 import { warn } from './log';
 import { impliedManifestFiles } from '../cargo/discover';
 import { isExternal, localsThroughExternals, lockGraph, type LockedLocal } from '../cargo/lockfile';
@@ -85,8 +86,6 @@ function sha1(text: string): string {
 export function workspaceDataDirectory(workspaceRoot: string): string {
   return process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function cachePath(workspaceRoot: string): string {
   return join(workspaceDataDirectory(workspaceRoot), 'rust-docker-cargo.json');

@@ -5,6 +5,7 @@ import { join, posix } from 'node:path';
 import { CARGO_ROOT_FILES } from '../cargo/workspace';
 import { parseLockfile } from '../cargo/lockfile';
 import type { ImageRecord } from '../docker/image-record';
+import { isRecord } from '../safety/is-record';
 
 /**
  * Whether an image docker-build recorded still stands for the sources being released.
@@ -26,17 +27,13 @@ export function recordedSources(crateDirs: string[], dockerfile: string, cargoRo
 
 export type Freshness = { current: true } | { current: false; reason: string };
 
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'dev_dependencies', 'build-dependencies', 'build_dependencies'];
 
 /** Drops the `version` of every path dependency in a dependency table. */
 function dropPathVersions(table: unknown): void {
-  if (!isTable(table)) return;
+  if (!isRecord(table)) return;
   for (const spec of Object.values(table)) {
-    if (isTable(spec) && typeof spec.path === 'string') delete spec.version;
+    if (isRecord(spec) && typeof spec.path === 'string') delete spec.version;
   }
 }
 
@@ -52,11 +49,11 @@ export function manifestWithoutVersions(text: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (isTable(doc.package) && typeof doc.package.version === 'string') delete doc.package.version;
-  const holders = [doc, ...(isTable(doc.target) ? Object.values(doc.target).filter(isTable) : [])];
+  if (isRecord(doc.package) && typeof doc.package.version === 'string') delete doc.package.version;
+  const holders = [doc, ...(isRecord(doc.target) ? Object.values(doc.target).filter(isRecord) : [])];
   for (const holder of holders) for (const name of DEPENDENCY_TABLES) dropPathVersions(holder[name]);
-  if (isTable(doc.workspace)) {
-    if (isTable(doc.workspace.package)) delete doc.workspace.package.version;
+  if (isRecord(doc.workspace)) {
+    if (isRecord(doc.workspace.package)) delete doc.workspace.package.version;
     dropPathVersions(doc.workspace.dependencies);
   }
   return stableJson(doc);
@@ -80,7 +77,7 @@ export function lockfileWithoutLocalVersions(text: string): string {
 
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isTable(value)) {
+  if (isRecord(value)) {
     return `{${Object.keys(value)
       .sort()
       .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)

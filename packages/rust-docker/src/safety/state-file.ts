@@ -1,5 +1,6 @@
 import { logger } from '@nx/devkit';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { isRecord } from './is-record';
 import { writeFileAtomic } from './paths';
 
 /**
@@ -37,9 +38,7 @@ export function readStateFile<T>(file: string, shape: Shape<T>, what: string, wa
   return undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from './is-record';
 
 /** A shape check from field checks: `hasFields({ key: isString })`. */
 export function hasFields<T>(fields: Record<string, (v: unknown) => boolean>): Shape<T> {
