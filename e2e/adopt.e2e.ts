@@ -129,10 +129,10 @@ describe('adopt: existing services and a hand-written Dockerfile', () => {
       override({ expectStatus: 200, expectBody: 'Hello, World', timeout: 5 });
       expect(JSON.parse(ws.nx(['show', 'project', 'catalog', '--json']).stdout).targets['health-check'].options).toEqual({ port: 8080, expectStatus: 200, expectBody: 'Hello, World', timeout: 5 });
       expect(ws.nx(['run', 'catalog:health-check', '--exclude-task-dependencies']).output).toMatch(/catalog: healthy in \d+ ms \(GET \/ → 200 Hello, World!\)/);
-      override({ path: '/ready', timeout: 2 });
+      override({ path: '/ready', timeout: 6 });
       const failed = ws.nx(['run', 'catalog:health-check', '--exclude-task-dependencies'], { allowFailure: true });
       expect(failed.code).not.toBe(0);
-      expect(failed.output).toContain('not healthy after 2 s (GET /ready expects any 2xx status, from the "path" option; last answer 404');
+      expect(failed.output).toContain('not healthy after 6 s (GET /ready expects any 2xx status, from the "path" option; last answer 404');
     } finally {
       rmSync(join(ws.root, 'services/catalog/project.json'), { force: true });
     }
