@@ -11,15 +11,23 @@
 #
 # Tests pass these names to the generated Dockerfiles as build arguments; the
 # product itself never refers to them.
+#
+#   base-images.sh [--force] [rust] [slim] [cc] [static]    (no name: all four)
+# The demo asks for `rust` alone: the builder is all a scratch image needs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 FORCE=0
-case "${1:-}" in
-  --force) FORCE=1 ;;
-  "") ;;
-  *) die "usage: $0 [--force]" ;;
-esac
+WANTED=()
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    rust | slim | cc | static) WANTED+=("$arg") ;;
+    *) die "usage: $0 [--force] [rust] [slim] [cc] [static]" ;;
+  esac
+done
+[ "${#WANTED[@]}" -gt 0 ] || WANTED=(slim rust cc static)
+asked() { [[ " ${WANTED[*]} " == *" $1 "* ]]; }
 
 CACHE=${E2E_CACHE_DIR:-/var/cache/rust-docker-e2e}
 ROOTFS=$CACHE/bookworm-minbase # debootstrap output, never modified afterwards
@@ -45,7 +53,6 @@ CC=local/distroless-cc:debian12
 STATIC=local/distroless-static:debian12
 RUST=local/rust:${RUST_VERSION%.*}-bookworm
 RUST_ALIAS=local/rust:bookworm
-ALL=("$SLIM" "$CC" "$STATIC" "$RUST" "$RUST_ALIAS")
 
 # --- temporary trees, and their mounts, go away however the script ends ------
 WORKDIRS=()
@@ -249,28 +256,41 @@ build_rust() {
   log "built $RUST = $RUST_ALIAS, $TOOLCHAIN ($(image_size "$RUST"))"
 }
 
-# Prove the images do their jobs: the builder compiles offline, its glibc
+# Prove the images asked for do their jobs: the builder compiles offline, its glibc
 # binary runs on distroless-cc, and its static-pie runs on scratch and static.
 verify() {
-  local t id; workdir t hello
-  mkdir -p "$t/src" "$t/ctx"
-  printf '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2021"\n' >"$t/Cargo.toml"
-  echo 'fn main() { println!("hello from rust"); }' >"$t/src/main.rs"
-  quiet "cargo build in $RUST" "$DOCKER" run --rm --network none -v "$t:/src" -w /src "$RUST" sh -ec \
-    'cargo --version; cargo build --release
-     RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --target x86_64-unknown-linux-gnu'
-  cp "$t/target/x86_64-unknown-linux-gnu/release/hello" "$t/ctx/hello"
-  printf 'FROM scratch\nCOPY hello /hello\nENTRYPOINT ["/hello"]\n' >"$t/ctx/Dockerfile"
-  quiet "docker build FROM scratch" env DOCKER_BUILDKIT=1 "$DOCKER" build -q --iidfile "$t/iid" "$t/ctx"
-  id=$(cat "$t/iid")
-  expect_hello "static-pie in FROM scratch" "$DOCKER" run --rm --network none "$id"
-  "$DOCKER" image rm "$id" >/dev/null
-  expect_hello "static-pie in $STATIC as nonroot" "$DOCKER" run --rm --network none -u nonroot \
-    -v "$t/ctx/hello:/hello:ro" "$STATIC" /hello
-  expect_hello "glibc binary in $CC as nonroot" "$DOCKER" run --rm --network none -u nonroot \
-    -v "$t/target/release/hello:/hello:ro" "$CC" /hello
-  expect_hello "bash in $SLIM" "$DOCKER" run --rm --network none "$SLIM" bash -c 'echo hello from rust'
-  log "verified: $("$DOCKER" run --rm --network none "$RUST" cargo --version); hello runs in scratch, static, cc, slim"
+  local t id ran=()
+  if asked rust; then
+    workdir t hello
+    mkdir -p "$t/src" "$t/ctx"
+    printf '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2021"\n' >"$t/Cargo.toml"
+    echo 'fn main() { println!("hello from rust"); }' >"$t/src/main.rs"
+    quiet "cargo build in $RUST" "$DOCKER" run --rm --network none -v "$t:/src" -w /src "$RUST" sh -ec \
+      'cargo --version; cargo build --release
+       RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --target x86_64-unknown-linux-gnu'
+    cp "$t/target/x86_64-unknown-linux-gnu/release/hello" "$t/ctx/hello"
+    printf 'FROM scratch\nCOPY hello /hello\nENTRYPOINT ["/hello"]\n' >"$t/ctx/Dockerfile"
+    quiet "docker build FROM scratch" env DOCKER_BUILDKIT=1 "$DOCKER" build -q --iidfile "$t/iid" "$t/ctx"
+    id=$(cat "$t/iid")
+    expect_hello "static-pie in FROM scratch" "$DOCKER" run --rm --network none "$id"
+    "$DOCKER" image rm "$id" >/dev/null
+    ran+=("cargo in $RUST" scratch)
+    if asked static; then
+      expect_hello "static-pie in $STATIC as nonroot" "$DOCKER" run --rm --network none -u nonroot \
+        -v "$t/ctx/hello:/hello:ro" "$STATIC" /hello
+      ran+=(static)
+    fi
+    if asked cc; then
+      expect_hello "glibc binary in $CC as nonroot" "$DOCKER" run --rm --network none -u nonroot \
+        -v "$t/target/release/hello:/hello:ro" "$CC" /hello
+      ran+=(cc)
+    fi
+  fi
+  if asked slim; then
+    expect_hello "bash in $SLIM" "$DOCKER" run --rm --network none "$SLIM" bash -c 'echo hello from rust'
+    ran+=(slim)
+  fi
+  log "verified: hello runs with ${ran[*]}"
 }
 expect_hello() {
   local what=$1 out; shift
@@ -292,12 +312,16 @@ if [ "$FORCE" = 1 ]; then
   log "--force: dropped the cached root filesystems in $CACHE"
 fi
 built=0
-if wanted "$SLIM"; then build_slim; built=1; fi
-if wanted "$RUST"; then build_rust; built=1; fi
-"$DOCKER" image inspect "$RUST_ALIAS" >/dev/null 2>&1 || "$DOCKER" tag "$RUST" "$RUST_ALIAS"
-if wanted "$CC"; then build_cc; built=1; fi
-if wanted "$STATIC"; then build_static; built=1; fi
+shown=()
+if asked slim; then shown+=("$SLIM"); if wanted "$SLIM"; then build_slim; built=1; fi; fi
+if asked rust; then
+  shown+=("$RUST" "$RUST_ALIAS")
+  if wanted "$RUST"; then build_rust; built=1; fi
+  "$DOCKER" image inspect "$RUST_ALIAS" >/dev/null 2>&1 || "$DOCKER" tag "$RUST" "$RUST_ALIAS"
+fi
+if asked cc; then shown+=("$CC"); if wanted "$CC"; then build_cc; built=1; fi; fi
+if asked static; then shown+=("$STATIC"); if wanted "$STATIC"; then build_static; built=1; fi; fi
 [ "$built" = 0 ] || verify
 
-for t in "${ALL[@]}"; do printf '  %-34s %10s\n' "$t" "$(image_size "$t")"; done
+for t in "${shown[@]}"; do printf '  %-34s %10s\n' "$t" "$(image_size "$t")"; done
 log "done"

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Make sure a Docker engine answers on the default socket, and that Compose v1
-# is installed. Test sessions start from nothing and their processes die with
-# them, so CI calls this every time; when the engine is up it does nothing.
+# is installed (unless --no-compose: the demo needs no Compose). Test sessions start
+# from nothing and their processes die with them, so CI calls this every time; when
+# the engine is up it does nothing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DOCKERD_LOG=/tmp/rust-docker-dockerd.log
+COMPOSE=1
+case "${1:-}" in
+  --no-compose) COMPOSE=0 ;;
+  "") ;;
+  *) die "usage: $0 [--no-compose]" ;;
+esac
 
 # Only Debian's docker.io gives us an engine here (no Docker Hub, no get.docker.com);
 # its docker-compose is v1 (1.29), the only Compose any registry here offers.
 if [ ! -x "$DOCKER" ] || ! command -v dockerd >/dev/null; then
   can_apt || die "Docker is not installed. As root: apt-get install -y docker.io docker-compose (or install Docker Engine from docs.docker.com), then re-run."
-  apt_install docker.io docker-compose
-  log "installed docker.io and docker-compose"
+  if [ "$COMPOSE" = 1 ]; then apt_install docker.io docker-compose; else apt_install docker.io; fi
+  log "installed docker.io$([ "$COMPOSE" = 0 ] || echo ' and docker-compose')"
 fi
-command -v docker-compose >/dev/null || { apt_install docker-compose; log "installed docker-compose"; }
+[ "$COMPOSE" = 0 ] || command -v docker-compose >/dev/null || { apt_install docker-compose; log "installed docker-compose"; }
 
 if err=$("$DOCKER" info 2>&1); then # 20.10 prints its errors on stdout
   log "engine already running ($("$DOCKER" version -f '{{.Server.Version}}'))"
@@ -41,7 +48,7 @@ fi
 
 for _ in $(seq 60); do
   if "$DOCKER" info >/dev/null 2>&1; then
-    log "engine ready ($("$DOCKER" version -f '{{.Server.Version}}'), docker-compose $(docker-compose version --short))"
+    log "engine ready ($("$DOCKER" version -f '{{.Server.Version}}')$([ "$COMPOSE" = 0 ] || echo ", docker-compose $(docker-compose version --short)"))"
     exit 0
   fi
   sleep 1

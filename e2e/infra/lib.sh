@@ -41,6 +41,12 @@ can_apt() { is_root && command -v apt-get >/dev/null; }
 # that "not root / no apt" always fails the same clear way.
 apt_install() {
   can_apt || die "need root with apt-get to install: $* (install them yourself, then re-run)"
-  quiet "apt-get update" apt-get update
+  # One index download per hour is enough: the engine's install and debootstrap's, a
+  # minute apart, share it.
+  local stamp=/var/lib/apt/lists/.rust-docker-e2e-updated
+  if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+    quiet "apt-get update" apt-get update
+    touch "$stamp"
+  fi
   quiet "apt-get install $*" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
 }
