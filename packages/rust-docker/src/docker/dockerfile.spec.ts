@@ -1,4 +1,7 @@
-import { makeTempDir, removeDir, writeFiles } from '../testing/fixtures';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, pkg, removeDir, writeFiles } from '../testing/fixtures';
 import {
   containerPort,
   DEFAULT_RUNTIME,
@@ -82,11 +85,71 @@ describe('renderDockerfile', () => {
     expect(dockerfileRuntime(dockerfile)).toBe('scratch');
   });
 
-  it('builds the given package and binary with --locked, for the host target, and copies the binary out', () => {
-    const builds = dockerfile.match(/cargo build --release --locked --target "\$target" --package billing-api --bin billing/g);
-    expect(builds).toHaveLength(2); // the dependency layer, then the real sources
-    expect(dockerfile).toContain('cp "target/$target/release/billing" /out/billing');
+  it('builds the dependencies of the given package and binary, then the binary, with --locked, for the host target, and copies it out', () => {
+    const target = '--target "$(rustc --print host-tuple)"';
+    expect(dockerfile).toContain(`cargo rustc --release --locked ${target} --package billing-api --bin billing -- --emit=metadata`);
+    expect(dockerfile).toContain(`cargo clean --release ${target} --workspace`);
+    expect(dockerfile.match(/cargo build --release --locked .*/g)).toEqual([`cargo build --release --locked ${target} --package billing-api --bin billing \\`]);
+    expect(dockerfile).toContain('cp "target/$(rustc --print host-tuple)/release/billing" /out/billing');
     expect(stage(dockerfile, 'runtime')).toContain('COPY --from=builder /out/billing /usr/local/bin/billing');
+  });
+
+  it('compiles the dependencies from the skeleton and the vendored crates, then the service from the sources mounted over them', () => {
+    const builder = stage(dockerfile, 'builder');
+    const order = ['COPY --from=skeleton /skeleton/ ./', 'COPY vendo[r] vendor/', 'cargo rustc ', 'RUN --mount=type=bind,target=/app,rw', 'cargo build '].map((s) => builder.indexOf(s));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The context is read through bind mounts: only the skeleton and vendor/ land in layers.
+    expect(instructions(stage(dockerfile, 'skeleton'), 'COPY')).toEqual([]);
+    expect(stage(dockerfile, 'skeleton')).toContain('RUN --mount=type=bind,target=/src');
+    expect(instructions(builder, 'COPY')).toEqual(['COPY --from=skeleton /skeleton/ ./', 'COPY vendo[r] vendor/']);
+  });
+
+  it('makes a skeleton of manifests, lockfile, Cargo config and toolchain file, every Rust source a stub, nothing else', () => {
+    // The skeleton step's own shell command, run on a folder here with /skeleton and /stub.rs moved into it.
+    const dir = makeTempDir();
+    try {
+      const ws = join(dir, 'ws');
+      const files = {
+        'Cargo.toml': '[workspace]\nmembers = ["api", "libs/domain"]\n',
+        'Cargo.lock': '# lock\n',
+        '.cargo/config.toml': '[source.crates-io]\nreplace-with = "vendored-sources"\n',
+        'rust-toolchain.toml': '[toolchain]\nchannel = "1.95"\n',
+        'api/Cargo.toml': pkg('api'),
+        'api/Dockerfile': 'FROM scratch\n',
+        'api/src/main.rs': 'fn main() { serve() }\n',
+        'api/src/routes/mod.rs': 'pub fn routes() {}\n',
+        'api/build.rs': 'fn main() { println!("cargo::rerun-if-changed=build.rs"); }\n',
+        'api/README.md': '# api\n',
+        'libs/domain/Cargo.toml': pkg('domain', '[lib]\npath = "lib.rs"'),
+        'libs/domain/lib.rs': 'pub fn rule() -> u32 { 42 }\n',
+        'libs/domain/tests/it.rs': '#[test]\nfn it() {}\n',
+        'vendor/serde/Cargo.toml': pkg('serde'),
+        'vendor/serde/src/lib.rs': 'pub trait Serialize {}\n',
+        'api/target/release/build/x/out/gen.rs': 'generated\n',
+        'node_modules/pkg/Cargo.toml': pkg('pkg'),
+      };
+      writeFiles(ws, files);
+      const run = stage(dockerfile, 'skeleton').split('\nRUN ')[1];
+      const command = run
+        .replace(/^--mount=\S+ \\\n/, '')
+        .replace(/\\\n/g, ' ')
+        .replaceAll('/skeleton', join(dir, 'skeleton'))
+        .replaceAll('/stub.rs', join(dir, 'stub.rs'));
+      execFileSync('sh', ['-ec', command], { cwd: ws });
+      const skeleton = join(dir, 'skeleton');
+      const stub = '#[allow(dead_code)] fn main() {}\n';
+      const listed = (execFileSync('find', ['.', '-type', 'f'], { cwd: skeleton, encoding: 'utf8' }) as string).split('\n').filter(Boolean).sort();
+      expect(listed).toEqual(
+        ['./.cargo/config.toml', './Cargo.lock', './Cargo.toml', './api/Cargo.toml', './api/build.rs', './api/src/main.rs', './api/src/routes/mod.rs', './libs/domain/Cargo.toml', './libs/domain/lib.rs', './libs/domain/tests/it.rs', './rust-toolchain.toml'].sort(),
+      );
+      for (const file of listed) {
+        const content = readFileSync(join(skeleton, file), 'utf8');
+        expect([file, content]).toEqual([file, file.endsWith('.rs') ? stub : files[file.slice(2) as keyof typeof files]]);
+      }
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it('names the project, the Dockerfile path and the runtime in the header', () => {
@@ -128,10 +191,10 @@ describe('renderDockerfile', () => {
       }
     });
 
-    it('has the planner, builder, runtime-base and runtime stages, from the right images', () => {
+    it('has the skeleton, builder, runtime-base and runtime stages, from the right images', () => {
       const runtimeFrom = runtime === 'scratch' ? 'scratch' : `\${${spec.runtimeArg}}`;
       expect(instructions(text, 'FROM')).toEqual([
-        `FROM \${${spec.builderArg}} AS planner`,
+        `FROM \${${spec.builderArg}} AS skeleton`,
         `FROM \${${spec.builderArg}} AS builder`,
         ...(runtime === 'scratch' ? [`FROM \${${spec.builderArg}} AS assets`] : []),
         `FROM ${runtimeFrom} AS runtime-base`,
@@ -177,14 +240,10 @@ describe('renderDockerfile', () => {
       }
     });
 
-    it('runs the builder steps with pipefail in the shell the builder image has (ash on alpine, bash elsewhere)', () => {
-      const shell = runtime === 'alpine' ? '/bin/ash' : '/bin/bash';
-      expect(spec.shell).toBe(shell);
-      expect(instructions(text, 'SHELL')).toEqual([`SHELL ["${shell}", "-eo", "pipefail", "-c"]`, `SHELL ["${shell}", "-eo", "pipefail", "-c"]`]);
-      expect(stage(text, 'planner')).toContain('SHELL');
-      expect(stage(text, 'builder')).toContain('SHELL');
-      if (runtime !== 'alpine') expect(text).not.toContain('/bin/ash');
-      else expect(text).not.toContain('/bin/bash');
+    it('pipes nothing, so the builder image\'s own shell runs every step (ash on alpine, bash elsewhere)', () => {
+      expect(instructions(text, 'SHELL')).toEqual([]);
+      const runs = text.split(/\n(?=[A-Z]+ )/).filter((block) => block.startsWith('RUN '));
+      for (const run of runs) expect(run.replace(/'[^']*'|"[^"]*"/g, '')).not.toContain('|');
     });
 
     it('checks health through the binary itself by default, and without a HEALTHCHECK when the binary has no such subcommand', () => {
@@ -237,7 +296,7 @@ describe('renderDockerfile', () => {
 
     it('has a runtime-base stage the prebuilt strategy can build on, which needs nothing from the builder', () => {
       const pruned = pruneStages(text + prebuiltStage('billing', 'billing'), 'prebuilt');
-      expect(pruned).not.toMatch(/AS (builder|planner)$/m);
+      expect(pruned).not.toMatch(/AS (builder|skeleton)$/m);
       expect(pruned).not.toContain('cargo build');
       expect(pruned).toContain('FROM runtime-base AS prebuilt\nCOPY billing /usr/local/bin/billing\n');
     });
@@ -326,7 +385,7 @@ describe('prebuiltStage', () => {
   it('becomes the last stage of a generated Dockerfile, after runtime-base and runtime, using runtime-base', () => {
     const text = render() + prebuiltStage('billing', 'billing');
     const { stages } = parseStages(text);
-    expect(stages.map((s) => s.name)).toEqual(['planner', 'builder', 'assets', 'runtime-base', 'runtime', 'prebuilt']);
+    expect(stages.map((s) => s.name)).toEqual(['skeleton', 'builder', 'assets', 'runtime-base', 'runtime', 'prebuilt']);
     expect(stages.at(-1)!.uses).toEqual(['runtime-base']);
     expect(text).toContain('COPY --from=builder /out/billing /usr/local/bin/billing\n\n# Appended by docker-build');
   });
@@ -438,7 +497,7 @@ describe('pruneStages', () => {
   it('drops the builder stages for the runtime base of a generated Dockerfile', () => {
     expect(names(pruneStages(render(), 'runtime-base'))).toEqual(['assets', 'runtime-base']);
     expect(names(pruneStages(render({ runtime: 'debian' }), 'runtime-base'))).toEqual(['runtime-base']);
-    expect(names(pruneStages(render({ runtime: 'alpine' }), 'builder'))).toEqual(['planner', 'builder']);
+    expect(names(pruneStages(render({ runtime: 'alpine' }), 'builder'))).toEqual(['skeleton', 'builder']);
   });
 
   it('returns a Dockerfile without stages as it is', () => {

@@ -12,8 +12,6 @@ export interface RuntimeSpec {
   /** Runtime base image and its build argument; none for scratch. */
   runtimeImage?: string;
   runtimeArg?: string;
-  /** Shell of the builder image, for `SHELL [..., "-o", "pipefail"]`. */
-  shell: string;
   /** Non-root user the service runs as. */
   uid: number;
   /** Link glibc statically (`crt-static`); musl (alpine) is static by default. */
@@ -26,7 +24,7 @@ export interface RuntimeSpec {
  * has its own argument name, so one `targetDefaults` entry can point every service of a
  * workspace at a private mirror, whatever its runtime.
  */
-const BOOKWORM_BUILDER = { rustImage: 'rust:1.95-bookworm', builderArg: 'RUST_IMAGE', shell: '/bin/bash' };
+const BOOKWORM_BUILDER = { rustImage: 'rust:1.95-bookworm', builderArg: 'RUST_IMAGE' };
 
 export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
   scratch: {
@@ -56,7 +54,6 @@ export const RUNTIMES: Record<RuntimeVariant, RuntimeSpec> = {
     builderArg: 'RUST_ALPINE_IMAGE',
     runtimeImage: 'alpine:3.22',
     runtimeArg: 'ALPINE_IMAGE',
-    shell: '/bin/ash',
     uid: 10001,
     staticGlibc: false,
     description: 'musl binary on alpine with CA certificates and tzdata',
@@ -194,6 +191,10 @@ export function parseStages(dockerfile: string): { prelude: string; stages: Stag
     }
     current.text += `${line}\n`;
     for (const ref of line.matchAll(/--from=([^\s,]+)/gi)) current.uses.push(ref[1].toLowerCase());
+    for (const mount of line.matchAll(/--mount=(\S+)/gi)) {
+      const from = /(?:^|,)from=([^,]+)/i.exec(mount[1]);
+      if (from) current.uses.push(from[1].toLowerCase());
+    }
   }
   return { prelude: prelude.join('\n'), stages };
 }

@@ -106,22 +106,58 @@ describe('dockerfileForEngine', () => {
     const runs = legacy.split(/\n(?=[A-Z]+ )/).filter((block) => block.startsWith('RUN '));
     expect(runs.length).toBe(rendered.split(/\n(?=[A-Z]+ )/).filter((block) => block.startsWith('RUN ')).length);
     for (const run of runs) expect(run.replace(/\\\n/g, ' ').replace(/^RUN\s+/, '')).toMatch(/^\S/);
-    expect(legacy).toContain('target="$(rustc -vV | sed -n \'s/^host: //p\')"');
+    expect(legacy).toContain('cargo build --release --locked --target "$(rustc --print host-tuple)" --package api --bin api');
+    // The skeleton step reads the context it can no longer mount from a copy at the same place.
+    expect(legacy).toContain('WORKDIR /src\nCOPY . /src\nRUN \\\n    mkdir /skeleton \\\n');
+    // And the service's step, its sources.
+    expect(legacy).toContain('COPY . /app\nRUN \\\n    cargo build --release');
   });
 
   it('gives the legacy builder only the stages the target needs, since it would run every stage up to it', () => {
     const rendered = renderDockerfile({ name: 'api', bin: 'api', project: 'api', port: 8080, dockerfilePath: 'api/Dockerfile' }) + prebuiltStage('api', 'api');
     const stages = (text: string) => parseStages(text).stages.map((s) => s.name);
     expect(stages(dockerfileForEngine(rendered, 'legacy', 'prebuilt'))).toEqual(['assets', 'runtime-base', 'prebuilt']);
-    expect(stages(dockerfileForEngine(rendered, 'legacy', 'runtime'))).toEqual(['planner', 'builder', 'assets', 'runtime-base', 'runtime']);
+    expect(stages(dockerfileForEngine(rendered, 'legacy', 'runtime'))).toEqual(['skeleton', 'builder', 'assets', 'runtime-base', 'runtime']);
     // Without a target, the last stage: here the appended prebuilt one.
     expect(stages(dockerfileForEngine(rendered, 'legacy'))).toEqual(['assets', 'runtime-base', 'prebuilt']);
-    expect(dockerfileForEngine(rendered, 'legacy', 'prebuilt')).not.toContain('cargo');
+    expect(dockerfileForEngine(rendered, 'legacy', 'prebuilt')).not.toMatch(/cargo (rustc|build)/);
   });
 
   it.each(['buildx', 'buildkit'] as const)('leaves every stage to %s, which skips unused stages itself, even with a target', (engine) => {
     const rendered = renderDockerfile({ name: 'api', bin: 'api', project: 'api', port: 8080, dockerfilePath: 'api/Dockerfile' }) + prebuiltStage('api', 'api');
     expect(dockerfileForEngine(rendered, engine, 'prebuilt')).toBe(rendered);
+  });
+
+  it('copies what a RUN bind-mounts (the context, a folder of it, or a stage) to where it was mounted, for the legacy builder', () => {
+    const text = [
+      'FROM rust AS tools',
+      'FROM rust',
+      'RUN --mount=type=bind,target=/src make -C /src',
+      'RUN --mount=type=cache,target=/cache \\',
+      '    --mount=type=bind,source=vendor,target=/app/vendor,rw \\',
+      '    --mount=type=bind,from=tools,source=/usr/bin,target=/tools \\',
+      '    cargo build',
+      'RUN --mount=type=secret,id=token true',
+    ].join('\n');
+    expect(dockerfileForEngine(text, 'legacy').split('\n').slice(1)).toEqual([
+      'FROM rust',
+      'COPY . /src',
+      'RUN make -C /src',
+      'COPY vendor /app/vendor',
+      'COPY --from=tools /usr/bin /tools',
+      'RUN \\',
+      '    cargo build',
+      'RUN true',
+    ]);
+  });
+
+  it('drops a wildcard COPY that matches nothing in the context for the legacy builder, which would fail on it', () => {
+    const text = 'FROM rust\nCOPY vendo[r] vendor/\nCOPY Cargo.* ./\nCOPY --from=x /a* /b/\nCOPY src src\n';
+    expect(dockerfileForEngine(text, 'legacy', undefined, ['Cargo.toml', 'src'])).toBe('FROM rust\nCOPY Cargo.* ./\nCOPY --from=x /a* /b/\nCOPY src src\n');
+    expect(dockerfileForEngine(text, 'legacy', undefined, ['vendor', 'src'])).toBe('FROM rust\nCOPY vendo[r] vendor/\nCOPY --from=x /a* /b/\nCOPY src src\n');
+    // Without a list of the context, and for BuildKit, every line stays.
+    expect(dockerfileForEngine(text, 'legacy')).toBe(text);
+    expect(dockerfileForEngine(text, 'buildkit', undefined, [])).toBe(text);
   });
 
   it('fails for the legacy builder when the target is not a stage', () => {

@@ -67,13 +67,17 @@ export function chooseEngine(probe: EngineProbe, requested: EngineRequest): Engi
   };
 }
 
-export async function probeEngine(clientVersion: string): Promise<EngineProbe> {
-  if (currentCli() === 'podman') return { buildx: false, clientVersion, podman: true };
-  const buildx = await runDocker(['buildx', 'version']).then(
-    (r) => r.code === 0,
-    () => false,
-  );
-  return { buildx, clientVersion };
+/** What the CLI can build with; the client version may still be on its way (probed at the same time). */
+export async function probeEngine(clientVersion: string | Promise<string>): Promise<EngineProbe> {
+  if (currentCli() === 'podman') return { buildx: false, clientVersion: await clientVersion, podman: true };
+  const [buildx, version] = await Promise.all([
+    runDocker(['buildx', 'version']).then(
+      (r) => r.code === 0,
+      () => false,
+    ),
+    clientVersion,
+  ]);
+  return { buildx, clientVersion: version };
 }
 
 /** The docker arguments and environment that start a build with the chosen engine. */
@@ -92,14 +96,57 @@ export function buildInvocation(engine: BuildEngine, args: string[]): { args: st
 
 /**
  * The classic builder rejects `RUN --mount`; without BuildKit the same Dockerfile builds
- * with those flags removed, and the dependency layer does the caching alone. It also runs
- * every stage up to its target, so it gets only the stages the target needs.
+ * with those flags removed, and the dependency layer does the caching alone. A bind mount
+ * of the build context becomes a copy of it to the same place. It also runs every stage up
+ * to its target, so it gets only the stages the target needs.
  */
-export function dockerfileForEngine(dockerfile: string, engine: BuildEngine, target?: string): string {
+export function dockerfileForEngine(dockerfile: string, engine: BuildEngine, target?: string, contextEntries?: string[]): string {
   if (engine !== 'legacy') return dockerfile;
-  return pruneStages(dockerfile, target)
+  return copyBindMounts(pruneStages(dockerfile, target))
     .split('\n')
     .map((line) => line.replace(/--mount=\S+\s*/g, ''))
     .filter((line, i, lines) => !(line.trim() === '\\' && /\\\s*$/.test(lines[i - 1] ?? '')))
+    .filter((line) => !contextEntries || !copiesNothing(line, contextEntries))
     .join('\n');
+}
+
+/**
+ * A `COPY` from the context whose sources are all wildcards matching none of its top-level
+ * `entries`. BuildKit copies nothing for it (`COPY vendo[r] vendor/`: vendored crates when
+ * there are some); the classic builder fails, so it does not get that line.
+ */
+function copiesNothing(line: string, entries: string[]): boolean {
+  const words = /^\s*COPY\s+(.*)$/i.exec(line)?.[1].trim().split(/\s+/);
+  if (!words || words.some((w) => w.startsWith('--')) || words.length < 2) return false;
+  const sources = words.slice(0, -1);
+  if (!sources.every((s) => /[*?[]/.test(s) && !s.includes('/'))) return false;
+  const patterns = sources.map((s) => new RegExp(`^${s.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`));
+  return !entries.some((entry) => patterns.some((p) => p.test(entry)));
+}
+
+/** `key=value,...` options of a `--mount=` flag. */
+function mountOptions(flag: string): Map<string, string> {
+  return new Map(flag.split(',').map((option) => [option.split('=')[0], option.slice(option.indexOf('=') + 1)]));
+}
+
+/** A `COPY` before each RUN that bind-mounts files from the context or a stage, to where it mounts them. */
+function copyBindMounts(dockerfile: string): string {
+  const lines = dockerfile.split('\n');
+  const out: string[] = [];
+  let runStart = -1;
+  lines.forEach((line, i) => {
+    const continued = i > 0 && /\\\s*$/.test(lines[i - 1]);
+    if (!continued) runStart = /^\s*RUN\s/i.test(line) ? out.length : -1;
+    if (runStart >= 0) {
+      for (const flag of line.matchAll(/--mount=(\S+)/g)) {
+        const options = mountOptions(flag[1]);
+        if ((options.get('type') ?? 'bind') !== 'bind' || !options.has('target')) continue;
+        const from = options.get('from') ? `--from=${options.get('from')} ` : '';
+        out.splice(runStart, 0, `COPY ${from}${options.get('source') ?? options.get('src') ?? '.'} ${options.get('target')}`);
+        runStart++;
+      }
+    }
+    out.push(line);
+  });
+  return out.join('\n');
 }

@@ -17,7 +17,7 @@ jest.mock('../../docker/docker-cli', () => ({
 }));
 jest.mock('../../docker/engine', () => ({
   ...jest.requireActual('../../docker/engine'),
-  probeEngine: jest.fn(async (clientVersion: string) => ({ buildx: true, clientVersion })),
+  probeEngine: jest.fn(async (clientVersion: string | Promise<string>) => ({ buildx: true, clientVersion: await clientVersion })),
 }));
 jest.mock('../../docker/container', () => ({
   ...jest.requireActual('../../docker/container'),

@@ -20,7 +20,7 @@ jest.mock('../../docker/docker-cli', () => ({
 }));
 jest.mock('../../docker/engine', () => ({
   ...jest.requireActual('../../docker/engine'),
-  probeEngine: jest.fn(async (clientVersion: string) => ({ buildx: true, clientVersion })),
+  probeEngine: jest.fn(async (clientVersion: string | Promise<string>) => ({ buildx: true, clientVersion: await clientVersion })),
 }));
 jest.mock('../../docker/container', () => ({
   ...jest.requireActual('../../docker/container'),
@@ -364,7 +364,7 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
     execFileSyncMock.mockClear();
   };
 
-  it('builds from a pruned context with buildx under the content tag only, then tags it and records the image', async () => {
+  it('builds from a pruned context with buildx under every tag at once, and records the image', async () => {
     await expect(run({ tags: ['v1', 'registry.example.com/api:stable'], buildArgs: { RUST_IMAGE: 'rust:1.95-slim' } })).resolves.toEqual({ success: true });
     // First it asks whether the content tag exists (it does not), then it builds.
     expect(calls().map((args) => args.slice(0, 2))).toEqual([
@@ -375,21 +375,17 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
     const workDir = join(ws, 'target/rust-docker/api');
     expect(args.slice(0, 5)).toEqual(['buildx', 'build', '--load', '-f', join(workDir, 'Dockerfile.buildx')]);
     expect(args[args.length - 1]).toBe(contextDir());
-    const [tag] = builtTags();
-    expect(builtTags()).toEqual([expect.stringMatching(/^api:[0-9a-f]{12}$/)]);
+    const tag = contentTag();
+    expect(tag).toMatch(/^api:[0-9a-f]{12}$/);
+    // Without a size budget nothing can reject the image: no `docker tag` afterwards.
+    expect(builtTags()).toEqual(['api:latest', tag, 'api:v1', 'registry.example.com/api:stable']);
+    expect(dockerMock).not.toHaveBeenCalled();
     expect(calls()[0]).toEqual(['image', 'inspect', '--format', '{{.Id}}', tag]);
     expect(args).toContain('RUST_IMAGE=rust:1.95-slim');
     expect(args).toContainEqual(expect.stringMatching(/^CARGO_CACHE_ID=[0-9a-f]{12}$/));
     expect(args).not.toContain('--no-cache');
     expect(labels()).toEqual(expect.objectContaining({ 'org.opencontainers.image.title': 'api', 'org.opencontainers.image.version': '0.1.0' }));
     expect(imageSizeMock).toHaveBeenCalledWith(tag);
-    // The other tags point at the checked image afterwards.
-    expect(dockerMock.mock.calls.map(([a]) => a)).toEqual([
-      ['tag', tag, 'api:latest'],
-      ['tag', tag, 'api:v1'],
-      ['tag', tag, 'registry.example.com/api:stable'],
-    ]);
-    expect(imageSizeMock.mock.invocationCallOrder[0]).toBeLessThan(dockerMock.mock.invocationCallOrder[0]);
 
     const record = readImageRecord(recordFile())!;
     expect(record).toEqual(
@@ -422,6 +418,17 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
     git = { head: 'c0ffee'.repeat(6) + 'c0ff', dirty: true };
     await expect(run()).resolves.toEqual({ success: true });
     expect(readImageRecord(recordFile())!.revision).toBeUndefined();
+  });
+
+  it('with a size budget, builds under the content tag only and tags the image once it is within it', async () => {
+    await expect(run({ tags: ['v1'], maxImageSize: '100MB' })).resolves.toEqual({ success: true });
+    const tag = contentTag();
+    expect(builtTags()).toEqual([tag]);
+    expect(dockerMock.mock.calls.map(([a]) => a)).toEqual([
+      ['tag', tag, 'api:latest'],
+      ['tag', tag, 'api:v1'],
+    ]);
+    expect(imageSizeMock.mock.invocationCallOrder[0]).toBeLessThan(dockerMock.mock.invocationCallOrder[0]);
   });
 
   it('puts only the closure in the context, with a pruned manifest and lockfile and no secrets', async () => {
@@ -627,7 +634,7 @@ describe('dockerBuildExecutor (Docker CLI, cargo and git mocked)', () => {
     images.clear(); // as if the image had been removed: the second run builds again
     clearCalls();
     await run();
-    expect(builtTags()).toEqual([first]);
+    expect(builtTags()).toContain(first);
     expect(contentTag()).toBe(first);
     clearCalls();
     writeFiles(ws, { 'libs/core/src/lib.rs': 'pub fn changed() {}\n' });

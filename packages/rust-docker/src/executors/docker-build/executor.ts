@@ -1,7 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { loadCargoWorkspace } from '../../cargo/load';
 import type { Crate, CargoWorkspaceModel } from '../../cargo/workspace';
@@ -405,8 +405,8 @@ async function dockerBuildExecutor(
     }
     if (options.requirePinnedBaseImages) checkPinnedBaseImages(readFileSync(o.dockerfile, 'utf8'), o.buildArgs, relative(context.root, o.dockerfile));
     useCli(o.engine === 'podman' ? 'podman' : o.engine === 'auto' ? chooseCli('auto') : 'docker');
-    const versions = await checkDocker();
-    const choice = chooseEngine(await probeEngine(versions.client), o.engine);
+    // Whether the daemon answers, and whether buildx is there: both at once.
+    const choice = chooseEngine(await probeEngine(checkDocker().then((v) => v.client)), o.engine);
     if (o.platform && choice.engine === 'legacy') {
       throw new Error(`--platform needs BuildKit, and this build would use the legacy builder (${choice.reason}).`);
     }
@@ -453,15 +453,17 @@ async function dockerBuildExecutor(
         }
         text += prebuiltStage(prepared.bin, prepared.bin);
       }
-      writeFileAtomic(renderedDockerfile, dockerfileForEngine(text, choice.engine, o.target));
+      const contextEntries = choice.engine === 'legacy' ? readdirSync(prepared.dir) : undefined;
+      writeFileAtomic(renderedDockerfile, dockerfileForEngine(text, choice.engine, o.target, contextEntries));
       const buildArgs = { CARGO_CACHE_ID: createHash('sha256').update(context.root).digest('hex').slice(0, 12), ...o.buildArgs };
       const invocation = buildInvocation(
         choice.engine,
         buildDockerArgs({
           dockerfile: renderedDockerfile,
           contextDir: prepared.dir,
-          // Other tags only once the image passed its checks, so `latest` never moves to a rejected one.
-          tags: [contentTag],
+          // With a size budget, the other tags only once the image passed it, so `latest`
+          // never moves to a rejected one; without, all of them at once.
+          tags: o.maxImageSize === undefined ? tags : [contentTag],
           buildArgs,
           // Provenance last: health-check and docker-run trust an image by these, not a user's.
           labels: { ...labelsFor(o, loaded, context.root, revision), ...provenanceLabels(o.project, context.root) },
@@ -487,7 +489,9 @@ async function dockerBuildExecutor(
         `image ${o.image}:latest is ${formatBytes(size)} (${size} bytes), over its budget maxImageSize ${formatBytes(o.maxImageSize)} (${o.maxImageSize} bytes); it stays tagged ${contentTag} only.`,
       );
     }
-    for (const tag of tags.filter((t) => t !== contentTag)) await docker(['tag', contentTag, tag]);
+    if (reused || o.maxImageSize !== undefined) {
+      for (const tag of tags.filter((t) => t !== contentTag)) await docker(['tag', contentTag, tag]);
+    }
     const digest = o.push ? await pushTags(tags) : undefined;
     // The image itself inside the cached output: a remote cache hit brings it along.
     const archivePath = imageArchivePath(o.outputFile);
