@@ -1,6 +1,6 @@
 import * as TOML from '@iarna/toml';
 import { buildKitPath, removeImages, STAND_IN_RUST_IMAGE } from './helpers/docker';
-import { run } from './helpers/run';
+import { compiledCrates, run } from './helpers/run';
 import { createWorkspace, nxVersion, useBaseImages, type Workspace } from './helpers/workspace';
 
 /**
@@ -119,7 +119,7 @@ describe('affected: exactly what a change touches', () => {
       expect(result.ran).toEqual(['api', 'worker']);
       expect(result.cached).toEqual([]);
       // Each service's image rebuilt the library and the service, nothing from crates.io.
-      const compiled = [...result.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
+      const compiled = compiledCrates(result.output);
       expect(new Set(compiled)).toEqual(new Set(['shared', 'api', 'worker']));
     } finally {
       revert();
@@ -209,7 +209,7 @@ describe('affected: exactly what a change touches', () => {
       expect(result.output).toMatch(/plain: plain:[0-9a-f]{12} was already built from this exact context; tagged it, no build/);
       expect(result.output).toMatch(/api: built api:latest/);
       expect(result.output).toMatch(/worker: built worker:latest/);
-      const compiled = [...result.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
+      const compiled = compiledCrates(result.output);
       // (itoa 1.0.15 itself may already sit in the engine's cargo cache mount, which other
       // workspaces on this engine share; what depends on it is rebuilt either way.)
       expect(compiled).toEqual(expect.arrayContaining(['api', 'worker']));

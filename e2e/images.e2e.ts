@@ -91,7 +91,7 @@ describe('images: runtime variants and build options', () => {
     expect(build.output).toContain('(static)');
     const prebuilt = ws.nx(['run', 'tiny:docker-build', '--strategy=prebuilt', '--skip-nx-cache']);
     expect(prebuilt.output).toContain('build context target/rust-docker/tiny/prebuilt: prebuilt dist/tiny/bin/tiny');
-    expect(prebuilt.output).not.toMatch(/Compiling \S+ v/);
+    expect(prebuilt.output).not.toContain('Compiling');
     expect(prebuilt.output).toContain('the prebuilt strategy without "dependsOn": ["build"]');
     figures.push(['prebuilt docker-build', seconds(prebuilt.ms)]);
     const check = ws.nx(['run', 'tiny:health-check', '--exclude-task-dependencies']);

@@ -14,7 +14,7 @@ import {
   waitFor,
   waitForAsync,
 } from './helpers/docker';
-import { run, seconds } from './helpers/run';
+import { compiledCrates, run, seconds } from './helpers/run';
 import { createWorkspace, newestNxVersion, nxVersion, useBaseImages, type Workspace } from './helpers/workspace';
 
 // e2e/nx-matrix.js runs this suite again on older Nx majors; the two builds that involve the
@@ -166,7 +166,7 @@ describe('walking skeleton: nx g to a healthy container', () => {
     const stamp = String(Date.now());
     ws.write('api/src/main.rs', main.replace('"service": SERVICE', `"service": SERVICE, "edited": "${stamp}"`));
     const rebuild = ws.nx(['run', 'api:docker-build']);
-    const compiled = [...rebuild.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
+    const compiled = compiledCrates(rebuild.output);
     // The build log goes with the figures, so a failure here says what the engine did.
     expect({ compiled, log: compiled.includes('api') ? '' : rebuild.output.slice(-6000) }).toEqual({ compiled: ['api'], log: '' });
     figures.push(['docker-build after a source edit', seconds(rebuild.ms)]);

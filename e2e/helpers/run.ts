@@ -37,3 +37,12 @@ export function run(
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * The crates cargo compiled, from its "Compiling <name> v<version>" lines. Cargo writes the
+ * status word and the rest of the line in two writes, and whatever relays them (Nx, BuildKit)
+ * may print the two on separate lines, BuildKit with its step number and time before each.
+ */
+export function compiledCrates(output: string): string[] {
+  return [...output.matchAll(/Compiling\s+(?:#\d+ [\d.]+\s+)?([A-Za-z0-9_-]+) v\d/g)].map((m) => m[1]);
+}
