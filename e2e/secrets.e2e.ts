@@ -27,7 +27,7 @@ const CACHE_STORE = `${INFRA}/nx-cache/data`;
 const CANARY = `rdcanary${randomBytes(8).toString('hex')}`;
 const PROJECT = 'keeper';
 const IMAGE = `${REGISTRY}/rd-secrets-${PROJECT}`;
-const STAGES = ['planner', 'builder', 'assets', 'runtime-base', 'runtime'];
+const STAGES = ['skeleton', 'builder', 'assets', 'runtime-base', 'runtime'];
 
 /** A std-only HTTP service (one small dependency, so there is something to vendor). */
 const MAIN_RS = `use std::io::{BufRead, BufReader, Read, Write};
