@@ -176,6 +176,11 @@ interface Stage {
   uses: string[];
 }
 
+/** `key=value,...` options of a `--mount=` flag, keys in lower case as BuildKit reads them. */
+export function mountOptions(flag: string): Map<string, string> {
+  return new Map(flag.split(',').map((option) => [option.split('=')[0].toLowerCase(), option.slice(option.indexOf('=') + 1)]));
+}
+
 /** Splits a Dockerfile into the part before the first FROM and its stages. */
 export function parseStages(dockerfile: string): { prelude: string; stages: Stage[] } {
   const lines = dockerfile.split('\n');
@@ -192,8 +197,8 @@ export function parseStages(dockerfile: string): { prelude: string; stages: Stag
     current.text += `${line}\n`;
     for (const ref of line.matchAll(/--from=([^\s,]+)/gi)) current.uses.push(ref[1].toLowerCase());
     for (const mount of line.matchAll(/--mount=(\S+)/gi)) {
-      const from = /(?:^|,)from=([^,]+)/i.exec(mount[1]);
-      if (from) current.uses.push(from[1].toLowerCase());
+      const from = mountOptions(mount[1]).get('from');
+      if (from) current.uses.push(from.toLowerCase());
     }
   }
   return { prelude: prelude.join('\n'), stages };

@@ -1,5 +1,5 @@
 import { currentCli, runDocker } from './docker-cli';
-import { pruneStages } from './dockerfile';
+import { mountOptions, pruneStages } from './dockerfile';
 
 /**
  * How an image gets built, best first:
@@ -122,11 +122,6 @@ function copiesNothing(line: string, entries: string[]): boolean {
   if (!sources.every((s) => /[*?[]/.test(s) && !s.includes('/'))) return false;
   const patterns = sources.map((s) => new RegExp(`^${s.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`));
   return !entries.some((entry) => patterns.some((p) => p.test(entry)));
-}
-
-/** `key=value,...` options of a `--mount=` flag. */
-function mountOptions(flag: string): Map<string, string> {
-  return new Map(flag.split(',').map((option) => [option.split('=')[0], option.slice(option.indexOf('=') + 1)]));
 }
 
 /** A `COPY` before each RUN that bind-mounts files from the context or a stage, to where it mounts them. */
