@@ -29,6 +29,8 @@ const PERF_RUNS = 3;
 const DAEMON_EDITS = 5;
 
 const NOOP = 'bench-noop-cargo-plugin';
+/** An empty node for every Cargo.toml: a project (root and name) with no targets. */
+const EMPTY = 'bench-empty-cargo-plugin';
 /** Returns, read from a file, exactly what this plugin returned for the workspace: what Nx itself spends on it. */
 const REPLAY = 'bench-replay-cargo-plugin';
 const PLUGIN = '@org/rust-docker';
@@ -57,29 +59,32 @@ interface Stack {
   projectJson?: boolean;
 }
 
+/** A plugin package of a few lines, installed beside Nx (createNodes under both export names). */
+function benchPlugin(nodeModules: string, name: string, lines: string[]): void {
+  const dir = join(nodeModules, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
+  writeFileSync(join(dir, 'index.js'), [...lines, 'exports.createNodes = exports.createNodesV2;', ''].join('\n'));
+}
+
 function ourStack(): Stack {
   execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'rust-docker-bench-nx-'));
   const pack = mkdtempSync(join(tmpdir(), 'rust-docker-bench-pack-'));
   const tarball = execFileSync('npm', ['pack', '--pack-destination', pack, '--ignore-scripts'], { cwd: repo, encoding: 'utf8' }).trim().split('\n').pop()!;
   npmInstall(dir, [`nx@${NX_VERSION}`, join(pack, tarball)]);
+  const nodeModules = join(dir, 'node_modules');
   // The floor: an isolated plugin that answers every Cargo.toml with an empty result.
-  const noop = join(dir, 'node_modules', NOOP);
-  mkdirSync(noop, { recursive: true });
-  writeFileSync(join(noop, 'package.json'), JSON.stringify({ name: NOOP, version: '1.0.0', main: 'index.js' }));
-  writeFileSync(join(noop, 'index.js'), "exports.createNodesV2 = ['**/Cargo.toml', (files) => files.map((file) => [file, {}])];\nexports.createNodes = exports.createNodesV2;\n");
-  const replay = join(dir, 'node_modules', REPLAY);
-  mkdirSync(replay, { recursive: true });
-  writeFileSync(join(replay, 'package.json'), JSON.stringify({ name: REPLAY, version: '1.0.0', main: 'index.js' }));
-  writeFileSync(
-    join(replay, 'index.js'),
-    [
-      "const { readFileSync } = require('node:fs');",
-      "exports.createNodesV2 = ['**/Cargo.toml', (files, options) => { const nodes = JSON.parse(readFileSync(options.nodes, 'utf8')); return files.map((file) => [file, nodes[file] ?? {}]); }];",
-      "exports.createDependencies = (options) => JSON.parse(readFileSync(options.edges, 'utf8'));",
-      '',
-    ].join('\n'),
-  );
+  benchPlugin(nodeModules, NOOP, ["exports.createNodesV2 = ['**/Cargo.toml', (files) => files.map((file) => [file, {}])];"]);
+  benchPlugin(nodeModules, EMPTY, [
+    "const { dirname } = require('node:path');",
+    "exports.createNodesV2 = ['**/Cargo.toml', (files) => files.map((file) => [file, { projects: { [dirname(file)]: { root: dirname(file), name: dirname(file) } } }])];",
+  ]);
+  benchPlugin(nodeModules, REPLAY, [
+    "const { readFileSync } = require('node:fs');",
+    "exports.createNodesV2 = ['**/Cargo.toml', (files, options) => { const nodes = JSON.parse(readFileSync(options.nodes, 'utf8')); return files.map((file) => [file, nodes[file] ?? {}]); }];",
+    "exports.createDependencies = (options) => JSON.parse(readFileSync(options.edges, 'utf8'));",
+  ]);
   return { name: `this plugin (Nx ${NX_VERSION})`, nodeModules: join(dir, 'node_modules'), plugin: PLUGIN };
 }
 
@@ -100,12 +105,14 @@ interface BenchWorkspace {
   crates: string[];
   /** nx.json's plugin entry for the replay of this plugin's output (our stack only). */
   replay?: PluginEntry;
+  /** The same replay with every target cut to its executor (no options, inputs, outputs, metadata). */
+  minimal?: PluginEntry;
 }
 
 type PluginEntry = string | { plugin: string; options: Record<string, string> };
 
 /** Records what the built plugin returns for the workspace, for the replay plugin. */
-function recordOutput(root: string): PluginEntry {
+function recordOutput(root: string): { replay: PluginEntry; minimal: PluginEntry } {
   const dir = mkdtempSync(join(tmpdir(), 'rust-docker-bench-replay-'));
   const script = [
     `const { createNodes, createDependencies } = require(${JSON.stringify(join(repo, 'packages/rust-docker/dist/index.js'))});`,
@@ -121,11 +128,17 @@ function recordOutput(root: string): PluginEntry {
     '  const edges = await createDependencies(undefined, { projects, externalNodes, nxJsonConfiguration: {}, workspaceRoot: root, fileMap: { projectFileMap: {}, nonProjectFiles: files.map((file) => ({ file, hash: \'\' })) }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });',
     `  writeFileSync(${JSON.stringify(join(dir, 'nodes.json'))}, JSON.stringify(Object.fromEntries(results)));`,
     `  writeFileSync(${JSON.stringify(join(dir, 'edges.json'))}, JSON.stringify(edges));`,
+    '  for (const [, r] of results) for (const p of Object.values(r.projects ?? {})) { delete p.metadata; delete p.namedInputs; for (const [k, t] of Object.entries(p.targets ?? {})) p.targets[k] = { executor: t.executor }; }',
+    `  writeFileSync(${JSON.stringify(join(dir, 'nodes-minimal.json'))}, JSON.stringify(Object.fromEntries(results)));`,
     '})();',
   ].join('\n');
   execFileSync(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'ignore'] });
   rmSync(join(root, '.nx'), { recursive: true, force: true });
-  return { plugin: REPLAY, options: { nodes: join(dir, 'nodes.json'), edges: join(dir, 'edges.json') } };
+  const edges = join(dir, 'edges.json');
+  return {
+    replay: { plugin: REPLAY, options: { nodes: join(dir, 'nodes.json'), edges } },
+    minimal: { plugin: REPLAY, options: { nodes: join(dir, 'nodes-minimal.json'), edges } },
+  };
 }
 
 function makeWorkspace(size: number, stack: Stack): BenchWorkspace {
@@ -141,7 +154,7 @@ function makeWorkspace(size: number, stack: Stack): BenchWorkspace {
     }
   }
   execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: root, stdio: 'ignore' });
-  return { root, crates: synthetic.crateDirs, replay: stack.plugin === PLUGIN ? recordOutput(root) : undefined };
+  return { root, crates: synthetic.crateDirs, ...(stack.plugin === PLUGIN ? recordOutput(root) : {}) };
 }
 
 const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CLOUD: 'true', FORCE_COLOR: '0' };
@@ -296,12 +309,16 @@ interface Row {
   nxAlone: number;
   noop: number;
   replay: number;
+  /** Nx + an empty node (a project with no targets) for every Cargo.toml. */
+  empty: number;
+  /** Nx + the replay with every target cut to its executor. */
+  minimal: number;
   plugin: number;
   cargoMetadata: number;
   ours: Breakdown;
   floor: Breakdown;
   replayed: Breakdown;
-  daemon?: { ours: ReturnType<typeof warmDaemon>; replay: ReturnType<typeof warmDaemon> };
+  daemon?: { ours: ReturnType<typeof warmDaemon>; replay: ReturnType<typeof warmDaemon>; minimal: ReturnType<typeof warmDaemon> };
   inProcess: ReturnType<typeof inProcess>;
   anchors: Array<{ name: string; nxAlone: number; plugin: number; projects: number; failure?: string }>;
 }
@@ -315,6 +332,8 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
     const alone: number[] = [];
     const noop: number[] = [];
     const replay: number[] = [];
+    const empty: number[] = [];
+    const minimal: number[] = [];
     const plugin: number[] = [];
     const anchorTimes = anchorWorkspaces.map(() => ({ alone: [] as number[], plugin: [] as number[], projects: 0, failure: undefined as string | undefined }));
     let projects = 0;
@@ -322,6 +341,8 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
       alone.push(showProjects(ws.root, undefined).ms);
       noop.push(showProjects(ws.root, NOOP).ms);
       replay.push(showProjects(ws.root, ws.replay).ms);
+      empty.push(showProjects(ws.root, EMPTY).ms);
+      minimal.push(showProjects(ws.root, ws.minimal).ms);
       const run = showProjects(ws.root, PLUGIN);
       plugin.push(run.ms);
       projects = run.projects;
@@ -338,7 +359,7 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
           console.error(`  ${stack.name} failed: ${(error as Error).message.slice(-2000)}`);
         }
       });
-      console.error(`  round ${round + 1}: alone ${millis(alone[round])}, no-op ${millis(noop[round])}, replay ${millis(replay[round])}, plugin ${millis(plugin[round])}`);
+      console.error(`  round ${round + 1}: alone ${millis(alone[round])}, no-op ${millis(noop[round])}, replay ${millis(replay[round])}, empty nodes ${millis(empty[round])}, executors only ${millis(minimal[round])}, plugin ${millis(plugin[round])}`);
     }
     if (projects < ws.crates.length) throw new Error(`${size} crates: nx listed only ${projects} projects`);
     const perfEnv = { ...baseEnv, NX_PERF_LOGGING: 'true' };
@@ -364,6 +385,8 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
       nxAlone: median(alone),
       noop: median(noop),
       replay: median(replay),
+      empty: median(empty),
+      minimal: median(minimal),
       plugin: median(plugin),
       cargoMetadata: cargoMetadataMs(ws.root, rounds),
       ours: median3(oursPerf),
@@ -373,6 +396,7 @@ function measureSize(size: number, ours: Stack, anchors: Stack[]): Row {
         ? {
             ours: warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)], PLUGIN, /rust-docker/),
             replay: warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)], ws.replay!, new RegExp(REPLAY)),
+            minimal: warmDaemon(ws.root, ws.crates[Math.floor(ws.crates.length / 3)], ws.minimal!, new RegExp(REPLAY)),
           }
         : undefined,
       inProcess: inProcess(ws.root),
@@ -400,7 +424,7 @@ const optional = (ms: number | undefined) => (ms === undefined ? 'n/a' : millis(
 
 console.log(`\n## The crate graph through the nx CLI: \`nx show projects\`, no daemon, \`nx reset\` before each run`);
 console.log(
-  `\nNx ${NX_VERSION}, ${cpus().length} cores; medians of interleaved rounds (the rounds column). Plugin cost = with the plugin minus the same Nx without it; above the floor = with the plugin minus with a no-op plugin that returns an empty result for every Cargo.toml. Replay = a plugin that returns, read from a file, exactly the projects and edges this plugin returns: what Nx spends on this configuration, so plugin minus replay is this plugin's own work.\n`,
+  `\nNx ${NX_VERSION}, ${cpus().length} cores; medians of interleaved rounds (the rounds column). Plugin cost = with the plugin minus the same Nx without it; above the floor = with the plugin minus with a no-op plugin that returns an empty result for every Cargo.toml. Replay = a plugin that returns, read from a file, exactly the projects and edges this plugin returns: what Nx spends on this configuration, so plugin minus replay is this plugin's own work. Empty nodes = a plugin that returns a project with no targets for every Cargo.toml (the floor read as an empty node per crate). Executors only = the replay with every target cut to its executor (no options, inputs, outputs or metadata): the least Nx spends on carrying these targets, whatever a plugin puts in them.\n`,
 );
 console.log(
   table(
@@ -411,10 +435,14 @@ console.log(
       'Nx alone',
       'Nx + no-op plugin',
       'Nx + replay',
+      'Nx + empty nodes',
+      'Nx + executors only',
       'Nx + this plugin',
       'plugin cost',
       'above the no-op floor',
       'of which its own work',
+      'above empty nodes',
+      'executors only, above the no-op floor',
       ...anchors.map((a) => `${a.name}: cost (projects)`),
       '`cargo metadata --no-deps`',
     ],
@@ -425,10 +453,14 @@ console.log(
       seconds(r.nxAlone),
       seconds(r.noop),
       seconds(r.replay),
+      seconds(r.empty),
+      seconds(r.minimal),
       seconds(r.plugin),
       seconds(r.plugin - r.nxAlone),
       seconds(r.plugin - r.noop),
       seconds(r.plugin - r.replay),
+      seconds(r.plugin - r.empty),
+      seconds(r.minimal - r.noop),
       ...r.anchors.map((a) => (a.failure ? `failed: ${a.failure}` : `${seconds(a.plugin - a.nxAlone)} (${a.projects})`)),
       seconds(r.cargoMetadata),
     ]),
@@ -451,9 +483,9 @@ console.log(
 );
 if (DAEMON) {
   console.log(
-    `\n### With the daemon: \`nx show projects\` after a one-line edit of one Cargo.toml (medians of ${DAEMON_EDITS} edits), as the daemon's perf log reports it: this plugin / the replay\n`,
+    `\n### With the daemon: \`nx show projects\` after a one-line edit of one Cargo.toml (medians of ${DAEMON_EDITS} edits), as the daemon's perf log reports it: this plugin / the replay / executors only\n`,
   );
-  const pair = (a: number | undefined, b: number | undefined) => `${optional(a)} / ${optional(b)}`;
+  const pair = (...values: Array<number | undefined>) => values.map(optional).join(' / ');
   const sum = (d: ReturnType<typeof warmDaemon>) => (d.createNodes !== undefined && d.createDependencies !== undefined ? d.createNodes + d.createDependencies : undefined);
   console.log(
     table(
@@ -461,8 +493,15 @@ if (DAEMON) {
       rows
         .filter((r) => r.daemon)
         .map((r) => {
-          const { ours: o, replay: p } = r.daemon!;
-          return [r.size.toLocaleString('en'), pair(o.wall, p.wall), pair(o.createNodes, p.createNodes), pair(o.createDependencies, p.createDependencies), pair(sum(o), sum(p)), pair(o.configs, p.configs)];
+          const { ours: o, replay: p, minimal: m } = r.daemon!;
+          return [
+            r.size.toLocaleString('en'),
+            pair(o.wall, p.wall, m.wall),
+            pair(o.createNodes, p.createNodes, m.createNodes),
+            pair(o.createDependencies, p.createDependencies, m.createDependencies),
+            pair(sum(o), sum(p), sum(m)),
+            pair(o.configs, p.configs, m.configs),
+          ];
         }),
     ),
   );
