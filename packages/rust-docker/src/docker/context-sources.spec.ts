@@ -57,6 +57,11 @@ describe('contextHas', () => {
     ['Cargo.*', true],
     ['*.md', false],
     ['vendor', true],
+    // `[...]` is a character class in Docker's globs, not a literal bracket.
+    ['vendo[r]', true],
+    ['vendo[xyz]', false],
+    ['services/[ab]pi', true],
+    ['libs/[!c]ore', false],
   ])('%j: %s', (source, has) => {
     expect(contextHas(files, source)).toBe(has);
   });

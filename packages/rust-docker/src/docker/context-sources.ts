@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { CargoWorkspaceModel } from '../cargo/workspace';
+import { globToRegExp, type CargoWorkspaceModel } from '../cargo/workspace';
 import { collectCrateFiles, planBuildContext } from './build-context';
 import { pruneStages } from './dockerfile';
 import type { IgnoreRule } from './dockerignore';
@@ -71,16 +71,6 @@ export function contextSources(dockerfile: string, target?: string): ContextSour
     }
   }
   return out;
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (const c of glob) {
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /** Whether a COPY source matches a file of the context, or a folder holding one. */

@@ -155,6 +155,8 @@ describe('dockerfileForEngine', () => {
     const text = 'FROM rust\nCOPY vendo[r] vendor/\nCOPY Cargo.* ./\nCOPY --from=x /a* /b/\nCOPY src src\n';
     expect(dockerfileForEngine(text, 'legacy', undefined, ['Cargo.toml', 'src'])).toBe('FROM rust\nCOPY Cargo.* ./\nCOPY --from=x /a* /b/\nCOPY src src\n');
     expect(dockerfileForEngine(text, 'legacy', undefined, ['vendor', 'src'])).toBe('FROM rust\nCOPY vendo[r] vendor/\nCOPY --from=x /a* /b/\nCOPY src src\n');
+    // `[...]` is a class: `vendo[xy]` matches no `vendor`, `[a-c]onfig` matches `config`.
+    expect(dockerfileForEngine('FROM rust\nCOPY vendo[xy] vendor/\nCOPY [a-c]onfig config/\n', 'legacy', undefined, ['vendor', 'config'])).toBe('FROM rust\nCOPY [a-c]onfig config/\n');
     // Without a list of the context, and for BuildKit, every line stays.
     expect(dockerfileForEngine(text, 'legacy')).toBe(text);
     expect(dockerfileForEngine(text, 'buildkit', undefined, [])).toBe(text);

@@ -1,4 +1,5 @@
 import { currentCli, runDocker } from './docker-cli';
+import { globToRegExp } from '../cargo/workspace';
 import { mountOptions, pruneStages } from './dockerfile';
 
 /**
@@ -120,7 +121,8 @@ function copiesNothing(line: string, entries: string[]): boolean {
   if (!words || words.some((w) => w.startsWith('--')) || words.length < 2) return false;
   const sources = words.slice(0, -1);
   if (!sources.every((s) => /[*?[]/.test(s) && !s.includes('/'))) return false;
-  const patterns = sources.map((s) => new RegExp(`^${s.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`));
+  // Docker's globs: `*`, `?` and `[...]` classes, as Cargo's are.
+  const patterns = sources.map((s) => globToRegExp(s));
   return !entries.some((entry) => patterns.some((p) => p.test(entry)));
 }
 

@@ -435,6 +435,9 @@ async function dockerBuildExecutor(
     if (clean) tags.push(`${o.image}:git-${revision!.slice(0, 12)}`);
     tags.push(...o.tags.map((t) => (t.includes(':') ? t : `${o!.image}:${t}`)));
     for (const tag of tags) checkImageReference(tag, 'tag');
+    // With a size budget, the other tags only once the image passed it, so `latest` never
+    // moves to a rejected one; without, the build itself gives all of them.
+    const tagsAtBuild = o.maxImageSize === undefined ? tags : [contentTag];
 
     // Same pruned context, same Dockerfile and settings: the image already exists. This is
     // what keeps an unrelated Cargo.lock bump (which Nx must treat as a change) from
@@ -461,9 +464,7 @@ async function dockerBuildExecutor(
         buildDockerArgs({
           dockerfile: renderedDockerfile,
           contextDir: prepared.dir,
-          // With a size budget, the other tags only once the image passed it, so `latest`
-          // never moves to a rejected one; without, all of them at once.
-          tags: o.maxImageSize === undefined ? tags : [contentTag],
+          tags: tagsAtBuild,
           buildArgs,
           // Provenance last: health-check and docker-run trust an image by these, not a user's.
           labels: { ...labelsFor(o, loaded, context.root, revision), ...provenanceLabels(o.project, context.root) },
@@ -489,9 +490,9 @@ async function dockerBuildExecutor(
         `image ${o.image}:latest is ${formatBytes(size)} (${size} bytes), over its budget maxImageSize ${formatBytes(o.maxImageSize)} (${o.maxImageSize} bytes); it stays tagged ${contentTag} only.`,
       );
     }
-    if (reused || o.maxImageSize !== undefined) {
-      for (const tag of tags.filter((t) => t !== contentTag)) await docker(['tag', contentTag, tag]);
-    }
+    // What the build did not tag (a reused image, or one that had to pass its budget first).
+    const tagged = reused ? [contentTag] : tagsAtBuild;
+    for (const tag of tags.filter((t) => !tagged.includes(t))) await docker(['tag', contentTag, tag]);
     const digest = o.push ? await pushTags(tags) : undefined;
     // The image itself inside the cached output: a remote cache hit brings it along.
     const archivePath = imageArchivePath(o.outputFile);

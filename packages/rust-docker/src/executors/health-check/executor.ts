@@ -25,6 +25,40 @@ import schema from './schema.json';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Probes until an answer meets the expectation or the deadline passes, checking every
+ * 500 ms that the container still runs. When the deadline runs out during that check
+ * (an engine call bounded by the same deadline) after the service has answered, the
+ * verdict is the service's last answer, not the engine call that was cut short.
+ */
+export async function waitUntilHealthy(check: {
+  deadline: number;
+  probe: () => Promise<ProbeResult | undefined>;
+  healthy: (answer: ProbeResult | undefined) => boolean;
+  state: () => Promise<{ running: boolean; exitCode: number } | undefined>;
+  path: string;
+}): Promise<{ healthy: true; answer: ProbeResult } | { healthy: false; answer?: ProbeResult }> {
+  let answer: ProbeResult | undefined;
+  let nextStateCheck = 0;
+  while (Date.now() < check.deadline) {
+    answer = await check.probe();
+    if (answer && check.healthy(answer)) return { healthy: true, answer };
+    if (Date.now() >= nextStateCheck) {
+      let state: Awaited<ReturnType<typeof check.state>>;
+      try {
+        state = await check.state();
+      } catch (error) {
+        if (answer && Date.now() >= check.deadline) break;
+        throw error;
+      }
+      if (state && !state.running) throw new Error(`the container exited with code ${state.exitCode} before answering on ${check.path}`);
+      nextStateCheck = Date.now() + 500;
+    }
+    await sleep(25);
+  }
+  return { healthy: false, answer };
+}
+
 async function healthCheckExecutor(
   options: HealthCheckExecutorOptions,
   context: ExecutorContext,
@@ -78,25 +112,19 @@ async function healthCheckExecutor(
     started = true;
     starting = docker(runArgs({ name, image, hostPort, containerPort: port, env: options.env, detached: true, hardened: options.hardened, init }), { env: containerEnv });
     await starting;
-    let last: ProbeResult | undefined;
-    let nextStateCheck = 0;
-    while (Date.now() < deadline) {
-      last = await probe(url, 1000);
-      if (meetsExpectation(last, expectation)) {
-        const ms = Date.now() - t0;
-        logger.info(`${project}: healthy in ${ms} ms (GET ${path} → ${last!.status} ${last!.body.trim().slice(0, 80)}) [${label}, 127.0.0.1:${hostPort}]`);
-        return { success: true };
-      }
-      if (Date.now() >= nextStateCheck) {
-        const state = await containerState(name);
-        if (state && !state.running) {
-          throw new Error(`the container exited with code ${state.exitCode} before answering on ${path}`);
-        }
-        nextStateCheck = Date.now() + 500;
-      }
-      await sleep(25);
+    const outcome = await waitUntilHealthy({
+      deadline,
+      probe: () => probe(url, 1000),
+      healthy: (result) => meetsExpectation(result, expectation),
+      state: () => containerState(name),
+      path,
+    });
+    if (outcome.healthy) {
+      const ms = Date.now() - t0;
+      logger.info(`${project}: healthy in ${ms} ms (GET ${path} → ${outcome.answer.status} ${outcome.answer.body.trim().slice(0, 80)}) [${label}, 127.0.0.1:${hostPort}]`);
+      return { success: true };
     }
-    const seen = last ? `last answer ${last.status} ${last.body.trim().slice(0, 120)}` : 'no answer';
+    const seen = outcome.answer ? `last answer ${outcome.answer.status} ${outcome.answer.body.trim().slice(0, 120)}` : 'no answer';
     throw new Error(`not healthy after ${deadlineMs / 1000} s (${describeExpectation(expectation)}, from ${expectation.origin}; ${seen})`);
   } catch (error) {
     // Cleanup and logs get their own bounds: the deadline is what just passed.
