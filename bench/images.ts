@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { buildKitPath, STAND_IN_RUST_IMAGE } from '../e2e/helpers/docker';
 import { run } from '../e2e/helpers/run';
 import { createWorkspace, useBaseImages } from '../e2e/helpers/workspace';
+import { median, medianOf } from './stats';
 
 const repo = resolve(__dirname, '..');
 const PATH = buildKitPath();
@@ -71,15 +72,6 @@ interface BuildTime {
   slowestStep?: number;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const medianOf = (times: BuildTime[], key: keyof BuildTime) => {
-  const values = times.map((t) => t[key]).filter((v): v is number => v !== undefined);
-  return values.length ? median(values) : undefined;
-};
 
 /** The three recipes from the articles users copy, written for the same service. */
 function recipes(standalone: string): Record<string, string> {

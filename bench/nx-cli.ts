@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeSyntheticWorkspace } from '../e2e/helpers/synthetic-workspace';
+import { median, medianOf } from './stats';
 
 const repo = resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -36,11 +37,6 @@ const REPLAY = 'bench-replay-cargo-plugin';
 const PLUGIN = '@org/rust-docker';
 const NX_VERSION: string = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).devDependencies.nx.replace(/^[\^~]/, '');
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const millis = (ms: number) => `${Math.round(ms)} ms`;
 
@@ -220,11 +216,6 @@ function breakdown(log: string, pluginPattern: string): Breakdown {
     createDependencies: perfOf(entries, new RegExp(`${escaped}.*:createDependencies$`)),
     writeCache: entries.get('write cache'),
   };
-}
-
-function medianOf(list: Breakdown[], key: keyof Breakdown): number | undefined {
-  const values = list.map((b) => b[key]).filter((v): v is number => v !== undefined);
-  return values.length ? median(values) : undefined;
 }
 
 function cargoMetadataMs(root: string, runs: number): number {

@@ -9,14 +9,11 @@ import { join } from 'node:path';
 import { freeLoopbackPort } from '../e2e/helpers/docker';
 import { run } from '../e2e/helpers/run';
 import { createWorkspace } from '../e2e/helpers/workspace';
+import { median } from './stats';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const TARGET_OVERHEAD_S = 0.5;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 
 async function main(): Promise<void> {
