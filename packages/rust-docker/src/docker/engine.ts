@@ -71,14 +71,16 @@ export function chooseEngine(probe: EngineProbe, requested: EngineRequest): Engi
 /** What the CLI can build with; the client version may still be on its way (probed at the same time). */
 export async function probeEngine(clientVersion: string | Promise<string>): Promise<EngineProbe> {
   if (currentCli() === 'podman') return { buildx: false, clientVersion: await clientVersion, podman: true };
-  const [buildx, version] = await Promise.all([
-    runDocker(['buildx', 'version']).then(
-      (r) => r.code === 0,
-      () => false,
-    ),
-    clientVersion,
-  ]);
-  return { buildx, clientVersion: version };
+  const buildx = runDocker(['buildx', 'version']).then(
+    (r) => r.code === 0,
+    () => false,
+  );
+  // Both at once, but never return before the buildx probe has settled: when the engine does
+  // not answer and the version check fails, that probe's CLI (bounded the same way) must be
+  // stopped before the executor ends, or it would outlive the run, hanging on the engine.
+  const [hasBuildx, version] = await Promise.allSettled([buildx, clientVersion]);
+  if (version.status === 'rejected') throw version.reason;
+  return { buildx: hasBuildx.status === 'fulfilled' && hasBuildx.value, clientVersion: version.value };
 }
 
 /** The docker arguments and environment that start a build with the chosen engine. */
